@@ -1,0 +1,90 @@
+"""`hocvuso`: run the bot, try it in the terminal, manage the database, check the content."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+
+from bot.settings import SettingsError, load_settings
+from content.library import ContentError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hocvuso", description="Digital literacy lessons on Telegram.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="start the bot (the terminal chat when BOT_TOKEN is not set)")
+    run.add_argument("--webhook", action="store_true", help="serve a webhook instead of long polling")
+    commands.add_parser("chat", help="try the bot in this terminal, no Telegram account needed")
+    db = commands.add_parser("db", help="database schema")
+    db.add_subparsers(dest="db_command", required=True).add_parser("upgrade", help="migrate to the latest schema")
+    content = commands.add_parser("content", help="curriculum files")
+    content_commands = content.add_subparsers(dest="content_command", required=True)
+    content_commands.add_parser("check", help="list every problem with its file and line")
+    stats = content_commands.add_parser("stats", help="lessons, questions, tips and drills per language")
+    stats.add_argument("--json", action="store_true", help="print the counts as JSON")
+    return parser
+
+
+def _content(args: argparse.Namespace) -> int:
+    from content.check import check
+    from content.stats import counts, table
+
+    loaded, problems = check()
+    if args.content_command == "check":
+        for problem in problems:
+            print(problem)
+        print(f"{len(problems)} problems" if problems else "content is clean: 0 problems")
+        return 1 if problems else 0
+    stats = counts(loaded.curricula)
+    print(json.dumps(stats, ensure_ascii=False, indent=2) if args.json else table(stats))
+    return 0
+
+
+async def _run(webhook: bool) -> None:
+    from bot.app import build_app, run_polling
+    from bot.webhook import run_webhook
+
+    settings = load_settings()
+    if not settings.bot_token and not webhook:
+        from bot.terminal_chat import chat
+
+        await chat(settings)
+        return
+    app = await build_app(settings)
+    try:
+        await (run_webhook(app) if webhook else run_polling(app))
+    finally:
+        await app.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    try:
+        if args.command == "content":
+            return _content(args)
+        if args.command == "db":
+            from store.database import upgrade
+
+            upgrade(load_settings().database_url)
+            print("database schema is up to date")
+            return 0
+        if args.command == "chat":
+            from bot.terminal_chat import chat
+
+            asyncio.run(chat(load_settings()))
+            return 0
+        asyncio.run(_run(args.webhook))
+        return 0
+    except (SettingsError, ContentError) as error:
+        print(f"hocvuso: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

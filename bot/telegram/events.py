@@ -1,0 +1,45 @@
+"""Telegram updates -> flow events. Everything a person can send maps to some event."""
+
+from __future__ import annotations
+
+from aiogram.types import CallbackQuery, ChatMemberUpdated, Message
+
+from flows.events import Blocked, Command, Event, Press, Text, Unblocked, Unsupported
+
+# Message content types that are not text, in the order aiogram's Message exposes them.
+_KINDS = (
+    "sticker", "photo", "video", "animation", "voice", "video_note", "audio", "document",
+    "contact", "location", "venue", "poll", "dice", "game", "story",
+)
+MAX_TEXT = 4096
+
+
+def from_message(message: Message) -> Event:
+    text = message.text
+    if text is None:
+        kind = next((k for k in _KINDS if getattr(message, k, None) is not None), "other")
+        return Unsupported(kind)
+    if text.startswith("/") and len(text) > 1:
+        head, _, args = text[1:].partition(" ")
+        name = head.split("@", 1)[0].lower()
+        if name.isascii() and name.replace("_", "").isalnum():
+            return Command(name, args.strip()[:64])
+    return Text(text[:MAX_TEXT])
+
+
+def from_callback(query: CallbackQuery) -> Event:
+    return Press(query.data or "")
+
+
+def from_member_update(update: ChatMemberUpdated) -> Event | None:
+    status = update.new_chat_member.status
+    if status == "kicked":
+        return Blocked()
+    if status == "member" and update.old_chat_member.status == "kicked":
+        return Unblocked()
+    return None
+
+
+def language_hint(code: str | None) -> str:
+    """The learner's app language until they choose: Vietnamese unless their phone says English."""
+    return "en" if code and code.lower().startswith("en") else "vi"

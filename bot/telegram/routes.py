@@ -1,0 +1,83 @@
+"""aiogram handlers: translate an update into a flow event, take the turn, show the outcome.
+
+Nothing here decides anything a flow could decide. Every callback query is answered, even when
+something fails, so a learner's button never spins forever.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from aiogram import Bot, F, Router
+from aiogram.enums import ChatType
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
+from aiogram.types import CallbackQuery, ChatMemberUpdated, InaccessibleMessage, Message, Update
+
+from bot.telegram import events
+from bot.telegram.show import show
+from bot.turns import Turn, Turns
+from flows.events import Event
+
+log = logging.getLogger("hocvuso.bot")
+router = Router(name="learner")
+router.message.filter(F.chat.type == ChatType.PRIVATE)
+router.callback_query.filter(F.message.chat.type == ChatType.PRIVATE)
+router.my_chat_member.filter(F.chat.type == ChatType.PRIVATE)
+
+
+async def _deliver(bot: Bot, turns: Turns, chat_id: int, turn: Turn) -> None:
+    media_root: Path = turns.library.media_root
+    try:
+        for reply in turn.outcome.replies:
+            await show(bot, chat_id, reply, media_root, turn.personal_data)
+    except TelegramForbiddenError:
+        log.info("learner unreachable, marked inactive", extra={"chat": chat_id})
+        await turns.mark_inactive(chat_id)
+
+
+async def _take(turns: Turns, chat_id: int, event: Event, update: Update, language: str | None) -> Turn | None:
+    return await turns.take(chat_id, event, update.update_id, events.language_hint(language))
+
+
+@router.message()
+async def on_message(message: Message, bot: Bot, turns: Turns, event_update: Update) -> None:
+    chat_id = message.chat.id
+    async with turns.lock(chat_id):
+        language = message.from_user.language_code if message.from_user else None
+        turn = await _take(turns, chat_id, events.from_message(message), event_update, language)
+        if turn is not None:
+            await _deliver(bot, turns, chat_id, turn)
+
+
+@router.callback_query()
+async def on_press(query: CallbackQuery, bot: Bot, turns: Turns, event_update: Update) -> None:
+    if query.message is None:
+        await query.answer()
+        return
+    chat_id = query.message.chat.id
+    answered = False
+    try:
+        async with turns.lock(chat_id):
+            turn = await _take(turns, chat_id, events.from_callback(query), event_update, query.from_user.language_code)
+            if turn is None:
+                return
+            await query.answer(turn.outcome.notice)
+            answered = True
+            if turn.outcome.close_buttons and not isinstance(query.message, InaccessibleMessage):
+                try:
+                    await query.message.edit_reply_markup(reply_markup=None)
+                except TelegramBadRequest:
+                    pass  # already without buttons, or too old to edit: nothing to take off
+            await _deliver(bot, turns, chat_id, turn)
+    finally:
+        if not answered:
+            await query.answer()
+
+
+@router.my_chat_member()
+async def on_membership(update: ChatMemberUpdated, turns: Turns, event_update: Update) -> None:
+    event = events.from_member_update(update)
+    if event is not None:
+        async with turns.lock(update.chat.id):
+            await _take(turns, update.chat.id, event, event_update, update.from_user.language_code)

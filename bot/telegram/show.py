@@ -1,0 +1,53 @@
+"""Flow replies -> Bot API calls."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aiogram import Bot
+from aiogram.types import (
+    BufferedInputFile,
+    FSInputFile,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
+
+from flows.replies import Media, Message, PersonalData, Reply
+
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
+PERSONAL_DATA_FILE = "hocvuso-my-data.json"
+
+
+def markup(message: Message) -> Markup:
+    if message.buttons:
+        return InlineKeyboardMarkup(
+            inline_keyboard=[
+                [InlineKeyboardButton(text=b.label, callback_data=b.token) for b in row]
+                for row in message.buttons
+            ]
+        )
+    if message.keyboard:
+        return ReplyKeyboardMarkup(
+            keyboard=[[KeyboardButton(text=label) for label in row] for row in message.keyboard],
+            resize_keyboard=True,
+            is_persistent=True,
+        )
+    if message.remove_keyboard:
+        return ReplyKeyboardRemove()
+    return None
+
+
+async def show(bot: Bot, chat_id: int, reply: Reply, media_root: Path, personal_data: bytes | None) -> None:
+    match reply:
+        case Message():
+            await bot.send_message(chat_id, reply.text, reply_markup=markup(reply))
+        case Media(kind="photo"):
+            await bot.send_photo(chat_id, FSInputFile(media_root / reply.path))
+        case Media(kind="voice"):
+            await bot.send_voice(chat_id, FSInputFile(media_root / reply.path))
+        case PersonalData() if personal_data is not None:
+            document = BufferedInputFile(personal_data, filename=PERSONAL_DATA_FILE)
+            await bot.send_document(chat_id, document, caption=reply.caption)

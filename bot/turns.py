@@ -1,0 +1,73 @@
+"""One learner turn: lock the chat, load the learner, let the flow decide, save, all or nothing.
+
+Channel adapters call `take` and then show the outcome. Sending happens after the commit, still
+under the chat's lock, so replies keep their order and a crash before sending loses replies, never
+progress.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from content.library import Library
+from flows.context import Context
+from flows.conversation import handle
+from flows.events import Event
+from flows.outcome import Outcome
+from flows.replies import PersonalData
+from flows.state import LearnerState
+from store import learners
+from store.chat_locks import ChatLocks
+
+
+@dataclass(slots=True)
+class Turn:
+    outcome: Outcome
+    personal_data: bytes | None = None
+
+
+class Turns:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        library: Library,
+        zone: ZoneInfo,
+        locks: ChatLocks,
+        bot_id: int = 0,
+    ) -> None:
+        self.sessions = sessions
+        self.library = library
+        self.zone = zone
+        self.locks = locks
+        self.bot_id = bot_id
+
+    def lock(self, chat_id: int):  # type: ignore[no-untyped-def]
+        return self.locks.hold(f"{self.bot_id}:{chat_id}")
+
+    async def take(
+        self, chat_id: int, event: Event, update_id: int | None, language_hint: str = "vi"
+    ) -> Turn | None:
+        """Handle one event; None when this update was already handled (Telegram redelivers)."""
+        async with self.sessions.begin() as session:
+            row = await learners.find(session, self.bot_id, chat_id)
+            if learners.is_duplicate(row, update_id):
+                return None
+            state = learners.to_state(row) if row else LearnerState(chat_id, language_hint=language_hint)
+            ctx = Context(self.library, datetime.now(self.zone))
+            outcome = handle(state, event, ctx)
+            personal_data = None
+            if any(isinstance(reply, PersonalData) for reply in outcome.replies):
+                document = await learners.export(session, row)
+                personal_data = json.dumps(document, ensure_ascii=False, indent=2).encode()
+            await learners.save(session, row, self.bot_id, outcome, update_id)
+        return Turn(outcome, personal_data)
+
+    async def mark_inactive(self, chat_id: int) -> None:
+        """The learner blocked the bot (a 403 on sending): stop writing to them."""
+        async with self.sessions.begin() as session:
+            await learners.mark_inactive(session, self.bot_id, chat_id)

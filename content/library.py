@@ -1,0 +1,121 @@
+"""The content a running bot needs, loaded once and checked before the first learner arrives."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from content.check import check
+from content.loader import CONTENT_ROOT
+from content.model import Curriculum, Named
+
+DEFAULT_LANGUAGE = "vi"
+
+
+class ContentError(Exception):
+    """Raised at start-up when the content has problems: better no bot than a broken lesson."""
+
+
+def fold(text: str) -> str:
+    """Lowercase without diacritics, so 'ha noi' finds 'Hà Nội' and 'đà nẵng' finds 'Da Nang'."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text)
+    bare = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+    return " ".join(bare.lower().replace(".", " ").replace("-", " ").split())
+
+
+@dataclass(frozen=True)
+class Library:
+    curricula: dict[str, Curriculum]
+    ui: dict[str, dict[str, str]]
+    provinces: tuple[Named, ...]
+    groups: tuple[Named, ...]
+    reporting: tuple[Named, ...]
+    media_root: Path
+
+    @classmethod
+    def load(cls, root: Path = CONTENT_ROOT) -> Library:
+        loaded, problems = check(root)
+        if problems:
+            shown = "\n".join(str(p) for p in problems[:20])
+            more = f"\n... and {len(problems) - 20} more" if len(problems) > 20 else ""
+            raise ContentError(f"{len(problems)} content problems:\n{shown}{more}")
+        return cls(
+            loaded.curricula,
+            loaded.ui,
+            loaded.provinces,
+            loaded.groups,
+            loaded.reporting,
+            root / "media",
+        )
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(sorted(self.ui))
+
+    def curriculum(self, language: str) -> Curriculum:
+        return self.curricula.get(language) or self.curricula[DEFAULT_LANGUAGE]
+
+    @cached_property
+    def lesson_order(self) -> tuple[str, ...]:
+        return self.curricula[DEFAULT_LANGUAGE].lesson_order
+
+    @cached_property
+    def lesson_position(self) -> dict[str, int]:
+        return {lesson_id: i for i, lesson_id in enumerate(self.lesson_order)}
+
+    @cached_property
+    def question_lesson(self) -> dict[str, str]:
+        """Which lesson a question belongs to, for validating answer buttons."""
+        return {
+            q.id: lesson.id
+            for lesson in self.curricula[DEFAULT_LANGUAGE].lessons.values()
+            for q in lesson.questions
+        }
+
+    @cached_property
+    def province_ids(self) -> dict[str, Named]:
+        return {p.id: p for p in self.provinces}
+
+    @cached_property
+    def group_ids(self) -> dict[str, Named]:
+        return {g.id: g for g in self.groups}
+
+    @cached_property
+    def _province_index(self) -> list[tuple[str, Named]]:
+        index = []
+        for province in self.provinces:
+            for name in (*province.names.values(), *province.aliases):
+                index.append((fold(name), province))
+        return index
+
+    @cached_property
+    def _short_ui_strings(self) -> dict[str, str]:
+        return {
+            fold(text): key
+            for strings in self.ui.values()
+            for key, text in strings.items()
+            if len(text) <= 64
+        }
+
+    def ui_key_for(self, text: str) -> str | None:
+        """Which interface string a learner's text repeats, in any language (a keyboard press)."""
+        return self._short_ui_strings.get(fold(text))
+
+    def find_provinces(self, query: str) -> list[Named]:
+        """Provinces whose name or alias matches what a learner typed, best matches first."""
+        wanted = fold(query)
+        if not wanted:
+            return []
+        exact = [p for name, p in self._province_index if name == wanted]
+        if exact:
+            return list(dict.fromkeys(exact))
+        words = f" {wanted} "
+        partial = [
+            p
+            for name, p in self._province_index
+            if (len(wanted) >= 3 and wanted in name) or (len(name) >= 4 and f" {name} " in words)
+        ]
+        return list(dict.fromkeys(partial))

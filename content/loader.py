@@ -1,0 +1,304 @@
+"""Reads the curriculum, interface strings and reference data from YAML, reporting every problem.
+
+Problems about one item in one file (a missing field, a text over Telegram's limit, a question
+without exactly one right answer, broken markup) are found here, where the line is known.
+Comparisons between languages live in `content.check`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from content import limits
+from content.fields import Fields
+from content.markup import has_markup, markup_problems, visible_length
+from content.model import Curriculum, Drill, Lesson, Module, Named, Option, Question, Tip
+from content.problems import Problems
+from content.yaml_lines import YamlError, read_yaml
+
+CONTENT_ROOT = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    path: Path
+    line: int
+
+
+@dataclass
+class Loaded:
+    """What the loader read, where each id came from, and what was wrong."""
+
+    root: Path
+    problems: Problems
+    curricula: dict[str, Curriculum] = field(default_factory=dict)
+    ui: dict[str, dict[str, str]] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
+    provinces: tuple[Named, ...] = ()
+    groups: tuple[Named, ...] = ()
+    reporting: tuple[Named, ...] = ()
+    locations: dict[tuple[str, str], Location] = field(default_factory=dict)
+    ui_lines: dict[tuple[str, str], Location] = field(default_factory=dict)
+
+
+def load(root: Path = CONTENT_ROOT) -> Loaded:
+    loaded = Loaded(root, Problems(root))
+    curriculum_dir = root / "curriculum"
+    loaded.sources = _read_sources(curriculum_dir / "sources.yaml", loaded)
+    languages = sorted(p.stem for p in (root / "ui").glob("*.yaml"))
+    for language in languages:
+        loaded.ui[language] = _read_ui(root / "ui" / f"{language}.yaml", language, loaded)
+    modules: dict[str, list[Module]] = {lang: [] for lang in languages}
+    for module_dir in sorted(p for p in (curriculum_dir / "modules").glob("*") if p.is_dir()):
+        for path in sorted(module_dir.glob("*.yaml")):
+            module = _read_module(path, loaded)
+            if module is not None:
+                modules.setdefault(path.stem, []).append(module)
+    tips = {p.stem: _read_tips(p, loaded) for p in sorted((curriculum_dir / "tips").glob("*.yaml"))}
+    drills = {
+        p.stem: _read_drills(p, loaded) for p in sorted((curriculum_dir / "drills").glob("*.yaml"))
+    }
+    for language in sorted(set(modules) | set(tips) | set(drills)):
+        loaded.curricula[language] = Curriculum.build(
+            language, modules.get(language, []), tips.get(language, []), drills.get(language, [])
+        )
+    reference = curriculum_dir / "reference"
+    loaded.provinces = _read_named(reference / "provinces.yaml", "provinces", loaded)
+    loaded.groups = _read_named(reference / "groups.yaml", "groups", loaded)
+    loaded.reporting = _read_named(reference / "reporting.yaml", "channels", loaded)
+    return loaded
+
+
+def _parse(path: Path, loaded: Loaded) -> Any:
+    if not path.exists():
+        loaded.problems.add(path, 0, "file is missing")
+        return None
+    try:
+        return read_yaml(path)
+    except YamlError as error:
+        loaded.problems.add(path, error.line, error.message)
+        return None
+
+
+def _remember(loaded: Loaded, language: str, item_id: str, path: Path, line: int) -> None:
+    if not item_id:
+        return
+    key = (language, item_id)
+    if key in loaded.locations:
+        first = loaded.locations[key]
+        loaded.problems.add(path, line, f"duplicate id '{item_id}' (first at {first.path.name}:{first.line})")
+    else:
+        loaded.locations[key] = Location(path, line)
+
+
+def _check_html(fields: Fields, key: str, value: str, limit: int) -> None:
+    for problem in markup_problems(value):
+        fields.report(key, problem)
+    if visible_length(value) > limit:
+        fields.report(key, f"'{key}' is {visible_length(value)} characters, over the limit of {limit}")
+
+
+def _check_plain(fields: Fields, key: str, value: str, limit: int) -> None:
+    if has_markup(value):
+        fields.report(key, f"'{key}' is plain text (it goes into quiz polls): remove tags and entities")
+    if len(value) > limit:
+        fields.report(key, f"'{key}' is {len(value)} characters, over the limit of {limit}")
+
+
+def _check_sources(fields: Fields, sources: tuple[str, ...], loaded: Loaded) -> None:
+    if not sources:
+        fields.report("sources", "cite at least one source id")
+    for source in sources:
+        if source not in loaded.sources:
+            fields.report("sources", f"unknown source id '{source}' (see curriculum/sources.yaml)")
+
+
+def _read_sources(path: Path, loaded: Loaded) -> dict[str, str]:
+    data = _parse(path, loaded)
+    fields = Fields(data, path, loaded.problems, "sources")
+    table = fields.data.get("sources")
+    if not isinstance(table, dict):
+        fields.report("sources", "expected 'sources:' mapping id to description")
+        return {}
+    return {str(key): str(value) for key, value in table.items()}
+
+
+def _read_ui(path: Path, language: str, loaded: Loaded) -> dict[str, str]:
+    data = _parse(path, loaded)
+    fields = Fields(data, path, loaded.problems, f"ui {language}")
+    strings: dict[str, str] = {}
+    for key in fields.data:
+        value = fields.text(key)
+        _check_html(fields, key, value, limits.MESSAGE_CHARS)
+        strings[key] = value
+        loaded.ui_lines[(language, key)] = Location(path, fields.line_of(key))
+    return strings
+
+
+def _read_module(path: Path, loaded: Loaded) -> Module | None:
+    data = _parse(path, loaded)
+    if data is None:
+        return None
+    language = path.stem
+    top = Fields(data, path, loaded.problems, "file")
+    header = top.sub("module")
+    module_id = header.identifier()
+    _remember(loaded, language, module_id, path, header.line)
+    lessons = [
+        _read_lesson(item, path, module_id, loaded)
+        for item in top.items("lessons")
+    ]
+    if not lessons:
+        top.report("lessons", "a module needs at least one lesson")
+    return Module(
+        module_id,
+        header.integer("order"),
+        header.text("title"),
+        header.text("summary"),
+        tuple(lessons),
+    )
+
+
+def _read_lesson(item: Any, path: Path, module_id: str, loaded: Loaded) -> Lesson:
+    fields = Fields(item, path, loaded.problems, "lesson")
+    lesson_id = fields.identifier()
+    fields.where = f"lesson {lesson_id or '?'}"
+    _remember(loaded, path.stem, lesson_id, path, fields.line)
+    if lesson_id and module_id and not lesson_id.startswith(f"{module_id}-"):
+        fields.report("id", f"lesson id must start with its module id '{module_id}-'")
+    title, text, today = fields.text("title"), fields.text("text"), fields.text("today")
+    for key, value in (("title", title), ("text", text), ("today", today)):
+        _check_html(fields, key, value, limits.MESSAGE_CHARS)
+    total = sum(visible_length(v) for v in (title, text, today)) + limits.LESSON_FRAME_CHARS
+    if total > limits.MESSAGE_CHARS:
+        fields.report("text", f"the lesson message would be {total} characters, over {limits.MESSAGE_CHARS}")
+    sources = fields.texts("sources")
+    _check_sources(fields, sources, loaded)
+    image, voice = fields.optional_text("image"), fields.optional_text("voice")
+    for key, media in (("image", image), ("voice", voice)):
+        if media and not (loaded.root / "media" / media).is_file():
+            fields.report(key, f"media file content/media/{media} does not exist")
+    questions = tuple(_read_question(q, path, loaded) for q in fields.items("questions"))
+    if len(questions) < limits.MIN_QUESTIONS_PER_LESSON:
+        fields.report("questions", f"a lesson needs at least {limits.MIN_QUESTIONS_PER_LESSON} questions")
+    return Lesson(lesson_id, module_id, title, text, today, sources, questions, image, voice)
+
+
+def _read_question(item: Any, path: Path, loaded: Loaded) -> Question:
+    fields = Fields(item, path, loaded.problems, "question")
+    question_id = fields.identifier()
+    fields.where = f"question {question_id or '?'}"
+    _remember(loaded, path.stem, question_id, path, fields.line)
+    question = fields.text("question")
+    _check_plain(fields, "question", question, limits.POLL_QUESTION_CHARS)
+    explanation = fields.text("explanation")
+    _check_plain(fields, "explanation", explanation, limits.POLL_EXPLANATION_CHARS)
+    options = []
+    for raw in fields.items("options"):
+        option = Fields(raw, path, loaded.problems, f"question {question_id} option", fields.line_of("options"))
+        text = option.text("text")
+        _check_plain(option, "text", text, limits.POLL_OPTION_CHARS)
+        correct = option.data.get("correct", False)
+        if not isinstance(correct, bool):
+            option.report("correct", "'correct' must be true or false")
+            correct = False
+        options.append(Option(text, correct))
+    if not limits.MIN_OPTIONS <= len(options) <= limits.MAX_OPTIONS:
+        fields.report("options", f"has {len(options)} options; write {limits.MIN_OPTIONS} or {limits.MAX_OPTIONS}")
+    right = sum(option.correct for option in options)
+    if right != 1:
+        fields.report("options", f"has {right} options marked correct; exactly one must be")
+    if len({o.text for o in options}) != len(options):
+        fields.report("options", "two options have the same text")
+    return Question(question_id, question, tuple(options), explanation)
+
+
+def _read_tips(path: Path, loaded: Loaded) -> list[Tip]:
+    data = _parse(path, loaded)
+    if data is None:
+        return []
+    tips = []
+    for item in Fields(data, path, loaded.problems, "file").items("tips"):
+        fields = Fields(item, path, loaded.problems, "tip")
+        tip_id = fields.identifier()
+        fields.where = f"tip {tip_id or '?'}"
+        _remember(loaded, path.stem, tip_id, path, fields.line)
+        tip = Tip(
+            tip_id,
+            fields.identifier("family"),
+            fields.text("title"),
+            fields.text("how"),
+            fields.texts("red_flags"),
+            fields.text("action"),
+            fields.text("report"),
+            fields.texts("sources"),
+        )
+        for key in ("title", "how", "action", "report"):
+            _check_html(fields, key, getattr(tip, key), limits.TIP_CHARS)
+        for flag in tip.red_flags:
+            _check_html(fields, "red_flags", flag, limits.TIP_CHARS)
+        if not tip.red_flags:
+            fields.report("red_flags", "list at least one red flag")
+        size = sum(visible_length(t) for t in (tip.title, tip.how, tip.action, tip.report, *tip.red_flags))
+        if size > limits.TIP_CHARS:
+            fields.report("how", f"the tip is {size} characters; keep it under {limits.TIP_CHARS}")
+        _check_sources(fields, tip.sources, loaded)
+        tips.append(tip)
+    return tips
+
+
+def _read_drills(path: Path, loaded: Loaded) -> list[Drill]:
+    data = _parse(path, loaded)
+    if data is None:
+        return []
+    drills = []
+    for item in Fields(data, path, loaded.problems, "file").items("drills"):
+        fields = Fields(item, path, loaded.problems, "drill")
+        drill_id = fields.identifier()
+        fields.where = f"drill {drill_id or '?'}"
+        _remember(loaded, path.stem, drill_id, path, fields.line)
+        drill = Drill(
+            drill_id,
+            fields.text("channel"),
+            fields.text("sender"),
+            fields.text("message"),
+            fields.text("verdict"),
+            fields.texts("signs"),
+            fields.texts("sources"),
+        )
+        _check_html(fields, "message", drill.message, limits.DRILL_MESSAGE_CHARS)
+        _check_html(fields, "sender", drill.sender, limits.POLL_OPTION_CHARS)
+        for sign in drill.signs:
+            _check_html(fields, "signs", sign, limits.TIP_CHARS)
+        if drill.verdict not in limits.VERDICTS:
+            fields.report("verdict", f"verdict must be one of {', '.join(limits.VERDICTS)}")
+        if drill.channel not in limits.CHANNELS:
+            fields.report("channel", f"channel must be one of {', '.join(limits.CHANNELS)}")
+        if not drill.signs:
+            fields.report("signs", "list at least one sign")
+        _check_sources(fields, drill.sources, loaded)
+        drills.append(drill)
+    return drills
+
+
+def _read_named(path: Path, key: str, loaded: Loaded) -> tuple[Named, ...]:
+    data = _parse(path, loaded)
+    if data is None:
+        return ()
+    result = []
+    for item in Fields(data, path, loaded.problems, "file").items(key):
+        fields = Fields(item, path, loaded.problems, key.rstrip("s"))
+        item_id = fields.identifier()
+        _remember(loaded, "*", f"{key}:{item_id}", path, fields.line)
+        names = fields.translations("name")
+        missing = set(loaded.ui) - set(names)
+        if missing:
+            fields.report("name", f"name missing in {', '.join(sorted(missing))}")
+        extra = {k: v for k, v in fields.data.items() if k not in {"id", "name", "aliases"}}
+        for field_name, value in extra.items():
+            if isinstance(value, dict) and set(loaded.ui) - set(value):
+                fields.report(field_name, f"'{field_name}' missing in {', '.join(sorted(set(loaded.ui) - set(value)))}")
+        result.append(Named(item_id, names, fields.texts("aliases", required=False), extra))
+    return tuple(result)

@@ -1,0 +1,125 @@
+"""The one entry point: (learner, event, context) -> outcome. Pure: no I/O, no clock, no globals.
+
+Reading order for a newcomer: this file routes; onboarding, lesson, progress, settings and privacy
+hold the rules; fallback answers whatever none of them accepts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flows import fallback, lesson, onboarding, privacy, progress, settings
+from flows.context import Context
+from flows.events import Blocked, Command, Event, Press, Text, Unblocked, Unsupported
+from flows.menu import menu_command, with_menu
+from flows.outcome import Outcome
+from flows.state import ONBOARDING, LearnerState, Step
+from flows.texts import Texts
+from flows.tokens import parse
+
+_SETUP = (*ONBOARDING, Step.HOUR_TYPED)
+
+
+def handle(state: LearnerState, event: Event, ctx: Context) -> Outcome:
+    match event:
+        case Blocked():
+            return Outcome(state.but(active=False), persist=state.step != Step.NEW)
+        case Unblocked():
+            return Outcome(state.but(active=True), persist=state.step != Step.NEW)
+        case Command(name="start"):
+            return _start(state, ctx)
+        case _ if state.step == Step.NEW:
+            return fallback.not_started(state, ctx)
+        case Command(name=name):
+            return _command(state, ctx, name)
+        case Press(token=token):
+            return _press(state, ctx, token)
+        case Text(text=text):
+            return _text(state, ctx, text)
+        case Unsupported(kind=kind):
+            return fallback.unsupported(state, ctx, kind)
+    return fallback.not_understood(state, ctx)
+
+
+def _start(state: LearnerState, ctx: Context) -> Outcome:
+    if state.step == Step.NEW:
+        return onboarding.begin(state, ctx)
+    if state.step in _SETUP and not state.onboarded:
+        return onboarding.resume(state, ctx)
+    t = Texts(ctx.library, state.lang)
+    key = "start.resumed" if state.paused else "start.again"
+    resumed = state.but(paused=False, active=True)
+    return Outcome(resumed, [with_menu(t, t(key)), *fallback.pending(resumed, ctx)[:1]])
+
+
+_ANYWHERE: dict[str, Callable[[LearnerState, Context], Outcome]] = {
+    "help": fallback.help_message,
+    "stop": privacy.stop,
+    "mydata": privacy.my_data,
+    "forget": privacy.ask_forget,
+}
+_AFTER_SETUP: dict[str, Callable[[LearnerState, Context], Outcome]] = {
+    "lesson": lesson.open_lesson,
+    "progress": progress.show,
+    "settings": settings.show,
+}
+
+
+def _command(state: LearnerState, ctx: Context, name: str) -> Outcome:
+    if name in _ANYWHERE:
+        return _ANYWHERE[name](state, ctx)
+    if name in _AFTER_SETUP:
+        if state.step in _SETUP and not state.editing:
+            return fallback.setup_first(state, ctx)
+        if state.editing:
+            # Leaving an edit half-way: the question is dropped, the lesson in progress kept.
+            state = state.but(editing=False, step=state.resume_step)
+        return _AFTER_SETUP[name](state, ctx)
+    t = Texts(ctx.library, state.lang)
+    outcome = fallback.not_understood(state, ctx)
+    outcome.replies[0] = with_menu(t, t("command.unknown")) if state.onboarded else outcome.replies[0]
+    return outcome
+
+
+def _press(state: LearnerState, ctx: Context, raw: str) -> Outcome:
+    token = parse(raw)
+    outcome: Outcome | None = None
+    if token is not None:
+        arg = token.arg()
+        match token.action:
+            case "lang":
+                outcome = onboarding.choose_language(state, ctx, arg)
+            case "group":
+                outcome = onboarding.choose_group(state, ctx, arg)
+            case "prov":
+                outcome = onboarding.choose_province(state, ctx, arg)
+            case "provpage":
+                outcome = onboarding.turn_province_page(state, ctx, arg)
+            case "hour":
+                outcome = onboarding.choose_hour(state, ctx, arg)
+            case "skip":
+                outcome = onboarding.skip(state, ctx, arg)
+            case "read" if arg in ctx.library.lesson_position:
+                outcome = lesson.mark_read(state, ctx, arg)
+            case "ans" if arg in ctx.library.question_lesson:
+                outcome = lesson.answer(state, ctx, arg, token.arg(1))
+            case "lesson" if state.onboarded and state.step not in _SETUP:
+                outcome = lesson.open_lesson(state, ctx, more=True)
+            case "later" if state.step == Step.READY:
+                outcome = lesson.later(state, ctx)
+            case "set":
+                outcome = settings.change(state, ctx, arg)
+            case "done" if state.step in (Step.READY, Step.READING, Step.QUIZ):
+                outcome = settings.close(state, ctx)
+            case "forget":
+                outcome = privacy.confirm_forget(state, ctx, arg)
+    return outcome if outcome is not None else fallback.stale_button(state, ctx)
+
+
+def _text(state: LearnerState, ctx: Context, text: str) -> Outcome:
+    command = menu_command(ctx.library, text)
+    if command is not None:
+        return _command(state, ctx, command)
+    if state.step in _SETUP:
+        return onboarding.answer_text(state, ctx, text)
+    return fallback.not_understood(state, ctx)

@@ -1,0 +1,33 @@
+"""Facts the flows want recorded beyond the learner's own state. The host applies them in the same
+transaction as the state change, so a crash never records an answer without its state or the
+reverse."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionAnswered:
+    lesson_id: str
+    question_id: str
+    option: int
+    correct: bool
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class LessonFinished:
+    lesson_id: str
+    correct: int
+    total: int
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ForgetLearner:
+    """Delete every row about this learner (Decree 13/2023: the right to deletion)."""
+
+
+Effect = QuestionAnswered | LessonFinished | ForgetLearner

@@ -1,0 +1,178 @@
+"""Today's lesson and its quiz: read, then one question at a time with feedback, then the score.
+
+Lessons follow the curriculum order; the next one is the first not yet finished. A learner may take
+another straight away, but "today's lesson" first tells them today's is done, so the daily pace is
+the default and more is a choice.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from content.markup import escape
+from content.model import Lesson, Question
+from flows.context import Context
+from flows.effects import LessonFinished, QuestionAnswered
+from flows.outcome import Outcome
+from flows.replies import Button, Media, Message, Reply
+from flows.state import LearnerState, Step
+from flows.texts import Texts
+from flows.tokens import make
+
+LETTERS = "ABCD"
+GENTLE_GROUP = "older-adult"
+
+
+def next_lesson_id(state: LearnerState, ctx: Context) -> str | None:
+    return next((i for i in ctx.library.lesson_order if i not in state.completed), None)
+
+
+def _lesson(state: LearnerState, ctx: Context, lesson_id: str) -> Lesson:
+    return ctx.library.curriculum(state.lang).lessons[lesson_id]
+
+
+def open_lesson(state: LearnerState, ctx: Context, more: bool = False) -> Outcome:
+    """Show the lesson in progress, or today's; `more` is the learner asking for another one."""
+    t = Texts(ctx.library, state.lang)
+    if state.step == Step.QUIZ and state.lesson_id:
+        return Outcome(state, [Message(t("quiz.finish_first")), question_message(state, ctx)])
+    if state.step == Step.READING and state.lesson_id:
+        return Outcome(state, lesson_messages(state, ctx, state.lesson_id))
+    lesson_id = next_lesson_id(state, ctx)
+    if lesson_id is None:
+        return Outcome(state, [Message(t("lesson.all_done"))])
+    if not more and state.last_study_day == ctx.now.date():
+        return Outcome(
+            state,
+            [Message(t("lesson.done_today"), buttons=((Button(t("button.another_lesson"), make("lesson")),),))],
+        )
+    reading = state.but(step=Step.READING, lesson_id=lesson_id, question_index=0, quiz_correct=0)
+    return Outcome(reading, lesson_messages(reading, ctx, lesson_id))
+
+
+def lesson_messages(state: LearnerState, ctx: Context, lesson_id: str) -> list[Reply]:
+    t = Texts(ctx.library, state.lang)
+    lesson = _lesson(state, ctx, lesson_id)
+    position = ctx.library.lesson_position[lesson_id] + 1
+    module = next(m for m in ctx.library.curriculum(state.lang).modules if m.id == lesson.module_id)
+    text = t(
+        "lesson.message",
+        module=module.title,
+        number=position,
+        title=lesson.title,
+        text=lesson.text,
+        today=lesson.today,
+    )
+    replies: list[Reply] = []
+    if lesson.image:
+        replies.append(Media("photo", lesson.image))
+    replies.append(Message(text, buttons=((Button(t("button.read"), make("read", lesson_id)),),)))
+    if lesson.voice:
+        replies.append(Media("voice", lesson.voice))
+    return replies
+
+
+def question_message(state: LearnerState, ctx: Context) -> Message:
+    t = Texts(ctx.library, state.lang)
+    lesson = _lesson(state, ctx, state.lesson_id or "")
+    question = lesson.questions[state.question_index]
+    options = "\n".join(f"{LETTERS[i]}. {escape(o.text)}" for i, o in enumerate(question.options))
+    text = t(
+        "quiz.question",
+        number=state.question_index + 1,
+        total=len(lesson.questions),
+        question=escape(question.question),
+        options=options,
+    )
+    buttons = tuple(
+        (Button(f"{LETTERS[i]}. {o.text}", make("ans", question.id, i)),)
+        for i, o in enumerate(question.options)
+    )
+    return Message(text, buttons=buttons)
+
+
+def mark_read(state: LearnerState, ctx: Context, lesson_id: str) -> Outcome | None:
+    if state.step != Step.READING or state.lesson_id != lesson_id:
+        return None
+    quiz = state.but(step=Step.QUIZ, question_index=0, quiz_correct=0)
+    return Outcome(quiz, [question_message(quiz, ctx)], close_buttons=True)
+
+
+def answer(state: LearnerState, ctx: Context, question_id: str, option: str) -> Outcome | None:
+    """Score one answer; None when the button is not for the question being asked now."""
+    if state.step != Step.QUIZ or not state.lesson_id or not option.isdigit():
+        return None
+    lesson = _lesson(state, ctx, state.lesson_id)
+    if state.question_index >= len(lesson.questions):
+        return None
+    question = lesson.questions[state.question_index]
+    choice = int(option)
+    if question.id != question_id or choice >= len(question.options):
+        return None
+    right = choice == question.correct_index
+    t = Texts(ctx.library, state.lang)
+    answered = state.but(
+        question_index=state.question_index + 1,
+        quiz_correct=state.quiz_correct + right,
+        answered=state.answered + 1,
+        correct=state.correct + right,
+    )
+    effects: list = [QuestionAnswered(lesson.id, question.id, choice, right, ctx.now)]
+    outcome = Outcome(answered, [_feedback(t, question, right, state.group)], effects, close_buttons=True)
+    outcome.notice = t("quiz.right_notice") if right else t("quiz.wrong_notice")
+    if answered.question_index < len(lesson.questions):
+        outcome.replies.append(question_message(answered, ctx))
+        return outcome
+    return _finish(outcome, lesson, ctx)
+
+
+def _feedback(t: Texts, question: Question, right: bool, group: str | None) -> Message:
+    if right:
+        return Message(t("quiz.right", explanation=escape(question.explanation)))
+    correct = question.options[question.correct_index].text
+    key = "quiz.wrong_short" if group == GENTLE_GROUP else "quiz.wrong"
+    return Message(
+        t(key, letter=LETTERS[question.correct_index], answer=escape(correct), explanation=escape(question.explanation))
+    )
+
+
+def streak_after(state: LearnerState, today: date) -> int:
+    """Consecutive days with a finished lesson, counting today."""
+    if state.last_study_day == today:
+        return max(state.streak, 1)
+    if state.last_study_day == today - timedelta(days=1):
+        return state.streak + 1
+    return 1
+
+
+def _finish(outcome: Outcome, lesson: Lesson, ctx: Context) -> Outcome:
+    state = outcome.state
+    today = ctx.now.date()
+    done = state.but(
+        step=Step.READY,
+        lesson_id=None,
+        question_index=0,
+        quiz_correct=0,
+        completed=state.completed | {lesson.id},
+        streak=streak_after(state, today),
+        last_study_day=today,
+    )
+    outcome.state = done
+    outcome.effects.append(LessonFinished(lesson.id, state.quiz_correct, len(lesson.questions), ctx.now))
+    t = Texts(ctx.library, done.lang)
+    score = t("quiz.score", correct=state.quiz_correct, total=len(lesson.questions), streak=done.streak)
+    following = next_lesson_id(done, ctx)
+    if following is None:
+        outcome.replies.append(Message(f"{score}\n\n{t('lesson.all_done')}"))
+        return outcome
+    title = _lesson(done, ctx, following).title
+    key = "lesson.next_gentle" if done.group == GENTLE_GROUP else "lesson.next"
+    buttons = ((Button(t("button.next_now"), make("lesson")),), (Button(t("button.later"), make("later")),))
+    outcome.replies.append(Message(f"{score}\n\n{t(key, title=title)}", buttons=buttons))
+    return outcome
+
+
+def later(state: LearnerState, ctx: Context) -> Outcome:
+    t = Texts(ctx.library, state.lang)
+    hour = t("hour.label", hour=state.lesson_hour) if state.lesson_hour is not None else t("hour.unset")
+    return Outcome(state, [Message(t("lesson.see_you", hour=hour))], close_buttons=True)

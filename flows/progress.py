@@ -1,0 +1,41 @@
+"""My progress: lessons done per module, quiz accuracy, streak, what comes next; small-phone short."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flows.context import Context
+from flows.lesson import next_lesson_id
+from flows.outcome import Outcome
+from flows.replies import Message
+from flows.state import LearnerState
+from flows.texts import Texts
+
+
+def current_streak(state: LearnerState, ctx: Context) -> int:
+    """A streak still counts today if the last lesson was yesterday: the day is not over."""
+    today = ctx.now.date()
+    if state.last_study_day in (today, today - timedelta(days=1)):
+        return state.streak
+    return 0
+
+
+def show(state: LearnerState, ctx: Context) -> Outcome:
+    t = Texts(ctx.library, state.lang)
+    curriculum = ctx.library.curriculum(state.lang)
+    lines = [
+        t("progress.module", title=m.title, done=sum(l.id in state.completed for l in m.lessons), total=len(m.lessons))
+        for m in curriculum.modules
+    ]
+    accuracy = round(100 * state.correct / state.answered) if state.answered else 0
+    following = next_lesson_id(state, ctx)
+    text = t(
+        "progress.summary",
+        modules="\n".join(lines),
+        correct=state.correct,
+        answered=state.answered,
+        accuracy=accuracy,
+        streak=current_streak(state, ctx),
+        next=curriculum.lessons[following].title if following else t("progress.all_done"),
+    )
+    return Outcome(state, [Message(text)])

@@ -1,0 +1,61 @@
+"""A learner as the flows see them: everything a conversation needs to decide its next step.
+
+Frozen so that a flow can only change a learner by returning a new value, which the host saves
+together with the effects; there is no half-applied change to worry about.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from enum import StrEnum
+
+
+class Step(StrEnum):
+    """Where the learner is in the conversation. Saved, so a learner who leaves mid-way resumes."""
+
+    NEW = "new"  # never pressed /start (or forgot their data)
+    LANGUAGE = "language"
+    GROUP = "group"
+    PROVINCE = "province"
+    HOUR = "hour"
+    HOUR_TYPED = "hour_typed"  # asked to type an hour after choosing "other"
+    READY = "ready"  # onboarded, nothing in progress
+    READING = "reading"  # a lesson is shown, waiting for "I've read it"
+    QUIZ = "quiz"
+    FORGET = "forget"  # waiting for the confirmation of /forget
+
+
+ONBOARDING = (Step.LANGUAGE, Step.GROUP, Step.PROVINCE, Step.HOUR)
+
+
+@dataclass(frozen=True, slots=True)
+class LearnerState:
+    chat_id: int
+    step: Step = Step.NEW
+    language: str | None = None
+    language_hint: str = "vi"
+    group: str | None = None
+    province: str | None = None
+    lesson_hour: int | None = None
+    onboarded: bool = False
+    editing: bool = False  # answering one question from settings, not the whole onboarding
+    resume_step: Step = Step.READY  # where to return after settings or a declined /forget
+    paused: bool = False
+    active: bool = True
+    province_page: int = 0
+    lesson_id: str | None = None
+    question_index: int = 0
+    quiz_correct: int = 0
+    completed: frozenset[str] = field(default_factory=frozenset)
+    answered: int = 0
+    correct: int = 0
+    streak: int = 0
+    last_study_day: date | None = None
+
+    @property
+    def lang(self) -> str:
+        return self.language or self.language_hint
+
+    def but(self, **changes: object) -> LearnerState:
+        return replace(self, **changes)  # type: ignore[arg-type]

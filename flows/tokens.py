@@ -1,0 +1,55 @@
+"""Button tokens: the short strings carried in callback_data (at most 64 bytes).
+
+Every token a learner sends back is untrusted: it may be old, from another chat, or forged. Parsing
+never raises; anything unknown comes back as None and the flow answers politely.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MAX_BYTES = 64
+SEPARATOR = ":"
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    action: str
+    args: tuple[str, ...] = ()
+
+    def arg(self, index: int = 0) -> str:
+        return self.args[index] if index < len(self.args) else ""
+
+
+# action -> how many arguments it takes
+ACTIONS: dict[str, int] = {
+    "lang": 1,  # lang:vi
+    "group": 1,  # group:older-adult
+    "prov": 1,  # prov:ha-noi
+    "provpage": 1,  # provpage:2
+    "hour": 1,  # hour:7 or hour:other
+    "skip": 1,  # skip:group
+    "read": 1,  # read:<lesson id>
+    "ans": 2,  # ans:<question id>:<option index>
+    "lesson": 0,  # open today's (or the next) lesson
+    "later": 0,  # "enough for today"
+    "set": 1,  # set:language (settings: change one answer)
+    "done": 0,  # close settings
+    "forget": 1,  # forget:yes / forget:no
+}
+
+
+def make(action: str, *args: object) -> str:
+    token = SEPARATOR.join((action, *map(str, args)))
+    if len(token.encode()) > MAX_BYTES:
+        raise ValueError(f"button token over {MAX_BYTES} bytes: {token!r}")
+    return token
+
+
+def parse(raw: str | None) -> Token | None:
+    if not raw or len(raw.encode()) > MAX_BYTES:
+        return None
+    action, *args = raw.split(SEPARATOR)
+    if ACTIONS.get(action) != len(args) or any(not a for a in args):
+        return None
+    return Token(action, tuple(args))
