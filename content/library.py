@@ -111,11 +111,11 @@ class Library:
             return []
         exact = [p for name, p in self._province_index if name == wanted]
         if exact:
-            return list(dict.fromkeys(exact))
+            return list({p.id: p for p in exact}.values())
         words = f" {wanted} "
         partial = [
             p
             for name, p in self._province_index
             if (len(wanted) >= 3 and wanted in name) or (len(name) >= 4 and f" {name} " in words)
         ]
-        return list(dict.fromkeys(partial))
+        return list({p.id: p for p in partial}.values())

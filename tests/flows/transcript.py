@@ -1,0 +1,77 @@
+"""A learner talking to the pure flows, the way a person uses the bot: read the replies, press a
+button by its label, type text. No Telegram, no database."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from content.library import Library
+from flows.context import Context
+from flows.conversation import handle
+from flows.events import Command, Event, Press, Text, Unsupported
+from flows.outcome import Outcome
+from flows.replies import Button, Message
+from flows.state import LearnerState
+
+
+class Learner:
+    def __init__(self, library: Library, now: datetime, chat_id: int = 42, hint: str = "vi") -> None:
+        self.library = library
+        self.now = now
+        self.state = LearnerState(chat_id, language_hint=hint)
+        self.last = Outcome(self.state)
+        self.effects: list = []
+        self.stored = True
+
+    def send(self, event: Event) -> Outcome:
+        self.last = handle(self.state, event, Context(self.library, self.now))
+        self.state = self.last.state
+        self.effects.extend(self.last.effects)
+        self.stored = self.last.persist
+        return self.last
+
+    def command(self, name: str) -> Outcome:
+        return self.send(Command(name))
+
+    def type(self, text: str) -> Outcome:
+        return self.send(Text(text))
+
+    def sends(self, kind: str) -> Outcome:
+        return self.send(Unsupported(kind))
+
+    @property
+    def messages(self) -> list[Message]:
+        return [r for r in self.last.replies if isinstance(r, Message)]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(m.text for m in self.messages)
+
+    @property
+    def buttons(self) -> list[Button]:
+        return [b for m in self.messages for row in m.buttons for b in row]
+
+    def press(self, label: str) -> Outcome:
+        """Press the newest button whose label contains `label`."""
+        matches = [b for b in self.buttons if label in b.label]
+        if not matches:
+            raise LookupError(f"no button {label!r}; buttons: {[b.label for b in self.buttons]}")
+        return self.send(Press(matches[-1].token))
+
+    def next_day(self, days: int = 1) -> None:
+        self.now += timedelta(days=days)
+
+    def onboard(self, language: str = "Tiếng Việt", group: str = "Người dân", province: str = "Hà Nội", hour: str = "7") -> None:
+        self.command("start")
+        self.press(language)
+        self.press(group)
+        self.press(province)
+        self.press(hour)
+
+    def answer_all(self, right: bool = True) -> None:
+        """Answer every question of the lesson in progress, all right or all wrong."""
+        while self.state.step == "quiz":
+            lesson = self.library.curriculum(self.state.lang).lessons[self.state.lesson_id or ""]
+            question = lesson.questions[self.state.question_index]
+            index = question.correct_index if right else (question.correct_index + 1) % len(question.options)
+            self.send(Press(f"ans:{question.id}:{index}"))
