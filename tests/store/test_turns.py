@@ -1,0 +1,114 @@
+"""Learner turns against a real database (SQLite and PostgreSQL): progress survives, a redelivered
+update is handled once, /mydata returns everything stored, /forget leaves nothing behind."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from sqlalchemy import func, select
+
+from bot.turns import Turns
+from flows.events import Blocked, Command, Press
+from flows.state import Step
+from store import learners
+from store.chat_locks import LocalChatLocks
+from store.models import LearnerRow, LessonResultRow, QuizAnswerRow
+from tests.conftest import ZONE
+
+
+def _turns(session_factory, library) -> Turns:
+    return Turns(session_factory, library, ZONE, LocalChatLocks(), bot_id=99)
+
+
+async def _onboard_and_finish_lesson(turns: Turns, library, chat_id: int = 5) -> None:
+    update = iter(range(1000, 2000))
+    for event in (Command("start"), Press("lang:vi"), Press("group:citizen"), Press("prov:hue"), Press("hour:7")):
+        await turns.take(chat_id, event, next(update))
+    await turns.take(chat_id, Command("lesson"), next(update))
+    lesson = library.curriculum("vi").lessons[library.lesson_order[0]]
+    await turns.take(chat_id, Press(f"read:{lesson.id}"), next(update))
+    for question in lesson.questions:
+        await turns.take(chat_id, Press(f"ans:{question.id}:{question.correct_index}"), next(update))
+
+
+async def _count(session_factory, model) -> int:
+    async with session_factory() as session:
+        return (await session.execute(select(func.count()).select_from(model))).scalar_one()
+
+
+async def test_progress_is_stored_and_read_back(session_factory, library):
+    turns = _turns(session_factory, library)
+    await _onboard_and_finish_lesson(turns, library)
+    async with session_factory() as session:
+        row = await learners.find(session, 99, 5)
+        assert row is not None
+        state = learners.to_state(row)
+    assert state.onboarded and state.province == "hue" and state.lesson_hour == 7
+    assert state.completed == {library.lesson_order[0]}
+    assert (state.answered, state.correct, state.streak) == (2, 2, 1)
+    assert await _count(session_factory, QuizAnswerRow) == 2
+    assert await _count(session_factory, LessonResultRow) == 1
+
+
+async def test_a_redelivered_update_is_handled_once(session_factory, library):
+    turns = _turns(session_factory, library)
+    await _onboard_and_finish_lesson(turns, library)
+    first = await turns.take(5, Press("lesson"), 5000)
+    again = await turns.take(5, Press("lesson"), 5000)
+    assert first is not None and again is None
+    async with session_factory() as session:
+        row = await learners.find(session, 99, 5)
+        assert row is not None and row.step == Step.READING
+
+
+async def test_concurrent_presses_of_one_answer_count_once(session_factory, library):
+    turns = _turns(session_factory, library)
+    await _onboard_and_finish_lesson(turns, library)
+    await turns.take(5, Press("lesson"), 6000)
+    lesson = library.curriculum("vi").lessons[library.lesson_order[1]]
+    await turns.take(5, Press(f"read:{lesson.id}"), 6001)
+    token = f"ans:{lesson.questions[0].id}:0"
+
+    async def press(update_id: int) -> None:
+        async with turns.lock(5):
+            await turns.take(5, Press(token), update_id)
+
+    await asyncio.gather(*(press(7000 + i) for i in range(5)))
+    assert await _count(session_factory, QuizAnswerRow) == 3
+
+
+async def test_mydata_exports_everything_as_json(session_factory, library):
+    turns = _turns(session_factory, library)
+    await _onboard_and_finish_lesson(turns, library)
+    turn = await turns.take(5, Command("mydata"), 9000)
+    assert turn is not None and turn.personal_data is not None
+    document = json.loads(turn.personal_data)
+    assert document["learner"]["province"] == "hue"
+    assert document["learner"]["chat_id"] == 5
+    assert [r["lesson_id"] for r in document["lesson_results"]] == [library.lesson_order[0]]
+    assert len(document["quiz_answers"]) == 2
+
+
+async def test_forget_deletes_every_row(session_factory, library):
+    turns = _turns(session_factory, library)
+    await _onboard_and_finish_lesson(turns, library, chat_id=5)
+    await _onboard_and_finish_lesson(turns, library, chat_id=6)
+    await turns.take(5, Command("forget"), 9100)
+    await turns.take(5, Press("forget:yes"), 9101)
+    async with session_factory() as session:
+        assert await learners.find(session, 99, 5) is None
+        assert await learners.find(session, 99, 6) is not None
+    assert await _count(session_factory, QuizAnswerRow) == 2
+    assert await _count(session_factory, LessonResultRow) == 1
+    await turns.take(5, Command("help"), 9102)
+    assert await _count(session_factory, LearnerRow) == 1
+
+
+async def test_blocked_learner_is_marked_inactive(session_factory, library):
+    turns = _turns(session_factory, library)
+    await _onboard_and_finish_lesson(turns, library)
+    await turns.take(5, Blocked(), 9200)
+    async with session_factory() as session:
+        row = await learners.find(session, 99, 5)
+        assert row is not None and row.active is False
