@@ -19,7 +19,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--webhook", action="store_true", help="serve a webhook instead of long polling")
     commands.add_parser("chat", help="try the bot in this terminal, no Telegram account needed")
     db = commands.add_parser("db", help="database schema")
-    db.add_subparsers(dest="db_command", required=True).add_parser("upgrade", help="migrate to the latest schema")
+    db.add_subparsers(dest="db_command", required=True).add_parser(
+        "upgrade", help="migrate to the latest schema"
+    )
     content = commands.add_parser("content", help="curriculum files")
     content_commands = content.add_subparsers(dest="content_command", required=True)
     content_commands.add_parser("check", help="list every problem with its file and line")

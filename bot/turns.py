@@ -8,6 +8,7 @@ progress.
 from __future__ import annotations
 
 import json
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -46,7 +47,7 @@ class Turns:
         self.locks = locks
         self.bot_id = bot_id
 
-    def lock(self, chat_id: int):  # type: ignore[no-untyped-def]
+    def lock(self, chat_id: int) -> AbstractAsyncContextManager[None]:
         return self.locks.hold(f"{self.bot_id}:{chat_id}")
 
     async def take(

@@ -37,7 +37,7 @@ def _report(loaded: Loaded, language: str, item_id: str, message: str) -> None:
 
 def _check_languages(loaded: Loaded) -> None:
     languages = sorted(set(loaded.ui) | set(loaded.curricula))
-    ids = {lang: {i for (l, i) in loaded.locations if l == lang} for lang in languages}
+    ids = {lang: {i for (where, i) in loaded.locations if where == lang} for lang in languages}
     for language in languages:
         for other in languages:
             if other == language:
@@ -62,7 +62,12 @@ def _compare(loaded: Loaded, base: Curriculum, other: Curriculum) -> None:
         if twin is None:
             continue
         if twin.order != module.order:
-            _report(loaded, lang, module.id, f"module order {module.order} differs from {base.language} ({twin.order})")
+            _report(
+                loaded,
+                lang,
+                module.id,
+                f"module order {module.order} differs from {base.language} ({twin.order})",
+            )
         mine = [lesson.id for lesson in module.lessons if lesson.id in base.lessons]
         theirs = [lesson.id for lesson in twin.lessons if lesson.id in other.lessons]
         if mine != theirs:
@@ -72,7 +77,12 @@ def _compare(loaded: Loaded, base: Curriculum, other: Curriculum) -> None:
         if twin_lesson is None:
             continue
         if set(lesson.sources) != set(twin_lesson.sources):
-            _report(loaded, lang, lesson.id, f"sources differ from {base.language}: {list(twin_lesson.sources)}")
+            _report(
+                loaded,
+                lang,
+                lesson.id,
+                f"sources differ from {base.language}: {list(twin_lesson.sources)}",
+            )
         if [q.id for q in lesson.questions] != [q.id for q in twin_lesson.questions]:
             _report(loaded, lang, lesson.id, f"questions differ from {base.language} in ids or order")
         if (lesson.image, lesson.voice) != (twin_lesson.image, twin_lesson.voice):
@@ -82,7 +92,12 @@ def _compare(loaded: Loaded, base: Curriculum, other: Curriculum) -> None:
         if twin_question is None:
             continue
         if len(question.options) != len(twin_question.options):
-            _report(loaded, lang, question.id, f"has {len(question.options)} options, {base.language} has {len(twin_question.options)}")
+            _report(
+                loaded,
+                lang,
+                question.id,
+                f"has {len(question.options)} options, {base.language} has {len(twin_question.options)}",
+            )
         elif question.correct_index != twin_question.correct_index:
             _report(loaded, lang, question.id, f"the right option differs from {base.language}")
     base_tips = {t.id: t for t in base.tips}
@@ -93,7 +108,10 @@ def _compare(loaded: Loaded, base: Curriculum, other: Curriculum) -> None:
     base_drills = {d.id: d for d in base.drills}
     for drill in other.drills:
         twin_drill = base_drills.get(drill.id)
-        if twin_drill and (drill.verdict, drill.channel) != (twin_drill.verdict, twin_drill.channel):
+        if twin_drill and (drill.verdict, drill.channel) != (
+            twin_drill.verdict,
+            twin_drill.channel,
+        ):
             _report(loaded, lang, drill.id, f"verdict or channel differs from {base.language}")
 
 
@@ -101,8 +119,16 @@ def _check_module_order(loaded: Loaded) -> None:
     for language, curriculum in loaded.curricula.items():
         orders = [module.order for module in curriculum.modules]
         if orders != list(range(len(orders))):
-            where = _at(loaded, language, curriculum.modules[0].id) if curriculum.modules else Location(loaded.root, 0)
-            loaded.problems.add(where.path, where.line, f"module orders {orders} must run 0, 1, 2 ... with no gaps or repeats ({language})")
+            where = (
+                _at(loaded, language, curriculum.modules[0].id)
+                if curriculum.modules
+                else Location(loaded.root, 0)
+            )
+            loaded.problems.add(
+                where.path,
+                where.line,
+                f"module orders {orders} must run 0, 1, 2 ... with no gaps or repeats ({language})",
+            )
 
 
 def _check_ui(loaded: Loaded) -> None:
@@ -110,11 +136,21 @@ def _check_ui(loaded: Loaded) -> None:
     for language, strings in loaded.ui.items():
         for key in sorted(set(base) - set(strings)):
             where = loaded.ui_lines[(REFERENCE_LANGUAGE, key)]
-            loaded.problems.add(where.path, where.line, f"ui string '{key}' has no translation in '{language}'")
+            loaded.problems.add(
+                where.path, where.line, f"ui string '{key}' has no translation in '{language}'"
+            )
         for key in sorted(set(strings) - set(base)):
             where = loaded.ui_lines[(language, key)]
-            loaded.problems.add(where.path, where.line, f"ui string '{key}' has no translation in '{REFERENCE_LANGUAGE}'")
+            loaded.problems.add(
+                where.path,
+                where.line,
+                f"ui string '{key}' has no translation in '{REFERENCE_LANGUAGE}'",
+            )
         for key in sorted(set(strings) & set(base)):
             if set(_PLACEHOLDER.findall(strings[key])) != set(_PLACEHOLDER.findall(base[key])):
                 where = loaded.ui_lines[(language, key)]
-                loaded.problems.add(where.path, where.line, f"ui string '{key}' uses different {{placeholders}} than '{REFERENCE_LANGUAGE}'")
+                loaded.problems.add(
+                    where.path,
+                    where.line,
+                    f"ui string '{key}' uses different {{placeholders}} than '{REFERENCE_LANGUAGE}'",
+                )

@@ -57,9 +57,7 @@ def load(root: Path = CONTENT_ROOT) -> Loaded:
             if module is not None:
                 modules.setdefault(path.stem, []).append(module)
     tips = {p.stem: _read_tips(p, loaded) for p in sorted((curriculum_dir / "tips").glob("*.yaml"))}
-    drills = {
-        p.stem: _read_drills(p, loaded) for p in sorted((curriculum_dir / "drills").glob("*.yaml"))
-    }
+    drills = {p.stem: _read_drills(p, loaded) for p in sorted((curriculum_dir / "drills").glob("*.yaml"))}
     for language in sorted(set(modules) | set(tips) | set(drills)):
         loaded.curricula[language] = Curriculum.build(
             language, modules.get(language, []), tips.get(language, []), drills.get(language, [])
@@ -146,10 +144,7 @@ def _read_module(path: Path, loaded: Loaded) -> Module | None:
     header = top.sub("module")
     module_id = header.identifier()
     _remember(loaded, language, module_id, path, header.line)
-    lessons = [
-        _read_lesson(item, path, module_id, loaded)
-        for item in top.items("lessons")
-    ]
+    lessons = [_read_lesson(item, path, module_id, loaded) for item in top.items("lessons")]
     if not lessons:
         top.report("lessons", "a module needs at least one lesson")
     return Module(
@@ -197,7 +192,9 @@ def _read_question(item: Any, path: Path, loaded: Loaded) -> Question:
     _check_plain(fields, "explanation", explanation, limits.POLL_EXPLANATION_CHARS)
     options = []
     for raw in fields.items("options"):
-        option = Fields(raw, path, loaded.problems, f"question {question_id} option", fields.line_of("options"))
+        option = Fields(
+            raw, path, loaded.problems, f"question {question_id} option", fields.line_of("options")
+        )
         text = option.text("text")
         _check_plain(option, "text", text, limits.POLL_OPTION_CHARS)
         correct = option.data.get("correct", False)
@@ -206,7 +203,10 @@ def _read_question(item: Any, path: Path, loaded: Loaded) -> Question:
             correct = False
         options.append(Option(text, correct))
     if not limits.MIN_OPTIONS <= len(options) <= limits.MAX_OPTIONS:
-        fields.report("options", f"has {len(options)} options; write {limits.MIN_OPTIONS} or {limits.MAX_OPTIONS}")
+        fields.report(
+            "options",
+            f"has {len(options)} options; write {limits.MIN_OPTIONS} or {limits.MAX_OPTIONS}",
+        )
     right = sum(option.correct for option in options)
     if right != 1:
         fields.report("options", f"has {right} options marked correct; exactly one must be")
@@ -299,6 +299,9 @@ def _read_named(path: Path, key: str, loaded: Loaded) -> tuple[Named, ...]:
         extra = {k: v for k, v in fields.data.items() if k not in {"id", "name", "aliases"}}
         for field_name, value in extra.items():
             if isinstance(value, dict) and set(loaded.ui) - set(value):
-                fields.report(field_name, f"'{field_name}' missing in {', '.join(sorted(set(loaded.ui) - set(value)))}")
+                fields.report(
+                    field_name,
+                    f"'{field_name}' missing in {', '.join(sorted(set(loaded.ui) - set(value)))}",
+                )
         result.append(Named(item_id, names, fields.texts("aliases", required=False), extra))
     return tuple(result)

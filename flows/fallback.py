@@ -35,7 +35,12 @@ def pending(state: LearnerState, ctx: Context) -> list[Reply]:
         button = Button(t("button.read"), make("read", state.lesson_id))
         return [Message(t("lesson.when_read"), buttons=((button,),))]
     if state.step == Step.FORGET:
-        buttons = ((Button(t("forget.yes"), make("forget", "yes")), Button(t("forget.no"), make("forget", "no"))),)
+        buttons = (
+            (
+                Button(t("forget.yes"), make("forget", "yes")),
+                Button(t("forget.no"), make("forget", "no")),
+            ),
+        )
         return [Message(t("forget.ask"), buttons=buttons)]
     if state.step == Step.NEW:
         return []
@@ -49,7 +54,9 @@ def unsupported(state: LearnerState, ctx: Context, kind: str) -> Outcome:
 
 def not_understood(state: LearnerState, ctx: Context) -> Outcome:
     t = Texts(ctx.library, state.lang)
-    key = {Step.QUIZ: "quiz.use_buttons", Step.READING: "lesson.use_button"}.get(state.step, "text.not_understood")
+    key = {Step.QUIZ: "quiz.use_buttons", Step.READING: "lesson.use_button"}.get(
+        state.step, "text.not_understood"
+    )
     return Outcome(state, [Message(t(key)), *pending(state, ctx)])
 
 

@@ -44,7 +44,12 @@ def open_lesson(state: LearnerState, ctx: Context, more: bool = False) -> Outcom
     if not more and state.last_study_day == ctx.now.date():
         return Outcome(
             state,
-            [Message(t("lesson.done_today"), buttons=((Button(t("button.another_lesson"), make("lesson")),),))],
+            [
+                Message(
+                    t("lesson.done_today"),
+                    buttons=((Button(t("button.another_lesson"), make("lesson")),),),
+                )
+            ],
         )
     reading = state.but(step=Step.READING, lesson_id=lesson_id, question_index=0, quiz_correct=0)
     return Outcome(reading, lesson_messages(reading, ctx, lesson_id))
@@ -132,7 +137,12 @@ def _feedback(t: Texts, question: Question, right: bool, group: str | None) -> M
     correct = question.options[question.correct_index].text
     key = "quiz.wrong_short" if group == GENTLE_GROUP else "quiz.wrong"
     return Message(
-        t(key, letter=LETTERS[question.correct_index], answer=escape(correct), explanation=escape(question.explanation))
+        t(
+            key,
+            letter=LETTERS[question.correct_index],
+            answer=escape(correct),
+            explanation=escape(question.explanation),
+        )
     )
 
 
@@ -167,7 +177,10 @@ def _finish(outcome: Outcome, lesson: Lesson, ctx: Context) -> Outcome:
         return outcome
     title = _lesson(done, ctx, following).title
     key = "lesson.next_gentle" if done.group == GENTLE_GROUP else "lesson.next"
-    buttons = ((Button(t("button.next_now"), make("lesson")),), (Button(t("button.later"), make("later")),))
+    buttons = (
+        (Button(t("button.next_now"), make("lesson")),),
+        (Button(t("button.later"), make("later")),),
+    )
     outcome.replies.append(Message(f"{score}\n\n{t(key, title=title)}", buttons=buttons))
     return outcome
 

@@ -47,7 +47,10 @@ def advance(state: LearnerState, ctx: Context) -> Outcome:
         done,
         [
             with_menu(t, t("onboarding.done", hour=hour)),
-            Message(t("onboarding.first_lesson"), buttons=((Button(t("button.start_lesson"), make("lesson")),),)),
+            Message(
+                t("onboarding.first_lesson"),
+                buttons=((Button(t("button.start_lesson"), make("lesson")),),),
+            ),
         ],
     )
 

@@ -25,7 +25,12 @@ def ask_forget(state: LearnerState, ctx: Context) -> Outcome:
     t = Texts(ctx.library, state.lang)
     resume = state.resume_step if state.step == Step.FORGET else state.step
     asking = state.but(step=Step.FORGET, resume_step=resume)
-    buttons = ((Button(t("forget.yes"), make("forget", "yes")), Button(t("forget.no"), make("forget", "no"))),)
+    buttons = (
+        (
+            Button(t("forget.yes"), make("forget", "yes")),
+            Button(t("forget.no"), make("forget", "no")),
+        ),
+    )
     return Outcome(asking, [Message(t("forget.ask"), buttons=buttons)])
 
 

@@ -24,7 +24,12 @@ def show(state: LearnerState, ctx: Context) -> Outcome:
     t = Texts(ctx.library, state.lang)
     curriculum = ctx.library.curriculum(state.lang)
     lines = [
-        t("progress.module", title=m.title, done=sum(l.id in state.completed for l in m.lessons), total=len(m.lessons))
+        t(
+            "progress.module",
+            title=m.title,
+            done=sum(lesson.id in state.completed for lesson in m.lessons),
+            total=len(m.lessons),
+        )
         for m in curriculum.modules
     ]
     accuracy = round(100 * state.correct / state.answered) if state.answered else 0

@@ -45,8 +45,7 @@ def ask_language(ctx: Context) -> Message:
 
 def _ask_group(t: Texts, ctx: Context) -> Message:
     rows = tuple(
-        (Button(group.name(t.language), tokens.make("group", group.id)),)
-        for group in ctx.library.groups
+        (Button(group.name(t.language), tokens.make("group", group.id)),) for group in ctx.library.groups
     )
     return Message(t("group.ask"), buttons=(*rows, (_skip(t, Step.GROUP),)))
 

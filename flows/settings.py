@@ -10,7 +10,12 @@ from flows.state import LearnerState, Step
 from flows.texts import Texts
 from flows.tokens import make
 
-FIELDS = {"language": Step.LANGUAGE, "group": Step.GROUP, "province": Step.PROVINCE, "hour": Step.HOUR}
+FIELDS = {
+    "language": Step.LANGUAGE,
+    "group": Step.GROUP,
+    "province": Step.PROVINCE,
+    "hour": Step.HOUR,
+}
 _IN_PROGRESS = (Step.READING, Step.QUIZ)
 
 
@@ -29,10 +34,14 @@ def summary(state: LearnerState, ctx: Context) -> Message:
         messages=t("settings.paused") if state.paused else t("settings.active"),
     )
     buttons = (
-        (Button(t("settings.change_language"), make("set", "language")),
-         Button(t("settings.change_group"), make("set", "group"))),
-        (Button(t("settings.change_province"), make("set", "province")),
-         Button(t("settings.change_hour"), make("set", "hour"))),
+        (
+            Button(t("settings.change_language"), make("set", "language")),
+            Button(t("settings.change_group"), make("set", "group")),
+        ),
+        (
+            Button(t("settings.change_province"), make("set", "province")),
+            Button(t("settings.change_hour"), make("set", "hour")),
+        ),
         (Button(t("button.done"), make("done")),),
     )
     return Message(text, buttons=buttons)

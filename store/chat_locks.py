@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Protocol
 
 from redis.asyncio import Redis
 
 
 class ChatLocks(Protocol):
-    def hold(self, key: str) -> asyncio.AbstractAsyncContextManager[None]: ...
+    def hold(self, key: str) -> AbstractAsyncContextManager[None]: ...
 
 
 class LocalChatLocks:

@@ -19,9 +19,22 @@ RECENT_UPDATES_KEPT = 32  # enough to recognise a redelivered update, small enou
 
 # State fields stored under the same name as a column.
 _SAME_NAME = (
-    "language", "language_hint", "province", "lesson_hour", "onboarded", "editing", "paused",
-    "active", "province_page", "lesson_id", "question_index", "quiz_correct", "answered",
-    "correct", "streak", "last_study_day",
+    "language",
+    "language_hint",
+    "province",
+    "lesson_hour",
+    "onboarded",
+    "editing",
+    "paused",
+    "active",
+    "province_page",
+    "lesson_id",
+    "question_index",
+    "quiz_correct",
+    "answered",
+    "correct",
+    "streak",
+    "last_study_day",
 )
 
 
@@ -99,10 +112,19 @@ def _record_result(row: LearnerRow, effect: LessonFinished) -> None:
     """A lesson taken again keeps one result: the latest."""
     for result in row.results:
         if result.lesson_id == effect.lesson_id:
-            result.correct, result.total, result.finished_at = effect.correct, effect.total, effect.at
+            result.correct, result.total, result.finished_at = (
+                effect.correct,
+                effect.total,
+                effect.at,
+            )
             return
     row.results.append(
-        LessonResultRow(lesson_id=effect.lesson_id, correct=effect.correct, total=effect.total, finished_at=effect.at)
+        LessonResultRow(
+            lesson_id=effect.lesson_id,
+            correct=effect.correct,
+            total=effect.total,
+            finished_at=effect.at,
+        )
     )
 
 
@@ -137,7 +159,12 @@ async def export(session: AsyncSession, row: LearnerRow | None) -> dict[str, Any
     return {
         "learner": learner,
         "lesson_results": [
-            {"lesson_id": r.lesson_id, "correct": r.correct, "total": r.total, "finished_at": _iso(r.finished_at)}
+            {
+                "lesson_id": r.lesson_id,
+                "correct": r.correct,
+                "total": r.total,
+                "finished_at": _iso(r.finished_at),
+            }
             for r in row.results
         ],
         "quiz_answers": [

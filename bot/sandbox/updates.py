@@ -26,6 +26,9 @@ from typing import Any
 from bot.sandbox.errors import conflict
 from bot.sandbox.records import SandboxStats
 
+_TERMINATED_BY_OTHER = (
+    "terminated by other getUpdates request; make sure that only one bot instance is running"
+)
 DEFAULT_EXCLUDED = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
 
 
@@ -63,6 +66,7 @@ class UpdateQueue:
         self._arrival: asyncio.Event | None = None
         self._progress: asyncio.Event | None = None
         self._poll_generation = 0
+        self._termination_reason = _TERMINATED_BY_OTHER
         self._closed = False
         self.last: QueuedUpdate | None = None
 
@@ -124,9 +128,8 @@ class UpdateQueue:
     # -- consuming: polling ---------------------------------------------------
     async def poll(self, offset: int | None, limit: int, timeout: float) -> list[QueuedUpdate]:
         """getUpdates: confirm by ``offset``, then return up to ``limit`` updates."""
-        self._poll_generation += 1
+        self.interrupt_polls(_TERMINATED_BY_OTHER)
         generation = self._poll_generation
-        self._wake_arrival()  # terminates an older long poll with 409
         if offset is not None:
             self._confirm(offset)
         loop = asyncio.get_running_loop()
@@ -143,19 +146,19 @@ class UpdateQueue:
             except TimeoutError:
                 break
             if generation != self._poll_generation:
-                raise conflict(
-                    "terminated by other getUpdates request; "
-                    "make sure that only one bot instance is running"
-                )
+                raise conflict(self._termination_reason)
         if generation != self._poll_generation:
-            raise conflict(
-                "terminated by other getUpdates request; "
-                "make sure that only one bot instance is running"
-            )
+            raise conflict(self._termination_reason)
         batch = [self._items[index] for index in range(min(limit, len(self._items)))]
         for queued in batch:
             self._mark_delivered(queued)
         return batch
+
+    def interrupt_polls(self, reason: str = "webhook was set while getUpdates was waiting") -> None:
+        """End a waiting long poll with 409 ``reason`` (a newer poll, a webhook)."""
+        self._poll_generation += 1
+        self._termination_reason = reason
+        self._wake_arrival()
 
     def _confirm(self, offset: int) -> None:
         items = self._items

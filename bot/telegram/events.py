@@ -8,8 +8,21 @@ from flows.events import Blocked, Command, Event, Press, Text, Unblocked, Unsupp
 
 # Message content types that are not text, in the order aiogram's Message exposes them.
 _KINDS = (
-    "sticker", "photo", "video", "animation", "voice", "video_note", "audio", "document",
-    "contact", "location", "venue", "poll", "dice", "game", "story",
+    "sticker",
+    "photo",
+    "video",
+    "animation",
+    "voice",
+    "video_note",
+    "audio",
+    "document",
+    "contact",
+    "location",
+    "venue",
+    "poll",
+    "dice",
+    "game",
+    "story",
 )
 MAX_TEXT = 4096
 

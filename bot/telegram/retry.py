@@ -40,5 +40,3 @@ class RetryAfter(BaseRequestMiddleware):
                 self.retries += 1
                 self.paused_until = max(self.paused_until, time.monotonic() + error.retry_after)
         raise AssertionError("unreachable")  # pragma: no cover
-
-

@@ -7,6 +7,7 @@ something fails, so a learner's button never spins forever.
 from __future__ import annotations
 
 import logging
+from contextlib import suppress
 from pathlib import Path
 
 from aiogram import Bot, F, Router
@@ -36,7 +37,9 @@ async def _deliver(bot: Bot, turns: Turns, chat_id: int, turn: Turn) -> None:
         await turns.mark_inactive(chat_id)
 
 
-async def _take(turns: Turns, chat_id: int, event: Event, update: Update, language: str | None) -> Turn | None:
+async def _take(
+    turns: Turns, chat_id: int, event: Event, update: Update, language: str | None
+) -> Turn | None:
     return await turns.take(chat_id, event, update.update_id, events.language_hint(language))
 
 
@@ -59,16 +62,21 @@ async def on_press(query: CallbackQuery, bot: Bot, turns: Turns, event_update: U
     answered = False
     try:
         async with turns.lock(chat_id):
-            turn = await _take(turns, chat_id, events.from_callback(query), event_update, query.from_user.language_code)
+            turn = await _take(
+                turns,
+                chat_id,
+                events.from_callback(query),
+                event_update,
+                query.from_user.language_code,
+            )
             if turn is None:
                 return
             await query.answer(turn.outcome.notice)
             answered = True
             if turn.outcome.close_buttons and not isinstance(query.message, InaccessibleMessage):
-                try:
+                # Already without buttons, or too old to edit: nothing to take off.
+                with suppress(TelegramBadRequest):
                     await query.message.edit_reply_markup(reply_markup=None)
-                except TelegramBadRequest:
-                    pass  # already without buttons, or too old to edit: nothing to take off
             await _deliver(bot, turns, chat_id, turn)
     finally:
         if not answered:

@@ -48,13 +48,15 @@ def test_duplicate_id_names_both_places(content):
     vi = content / M5 / "vi.yaml"
     line = _edit(vi, "- id: m5-public-wifi\n", "- id: m5-otp-house-key\n")
     problems = _problems(content)
-    assert any(p.startswith(f"content/{M5}/vi.yaml:{line}: duplicate id 'm5-otp-house-key'") for p in problems)
+    assert any(
+        p.startswith(f"content/{M5}/vi.yaml:{line}: duplicate id 'm5-otp-house-key'") for p in problems
+    )
 
 
 def test_text_over_telegram_limit(content):
     vi = content / M5 / "vi.yaml"
     text = vi.read_text(encoding="utf-8")
-    question_line = next(l for l in text.splitlines() if l.strip().startswith("question:"))
+    question_line = next(x for x in text.splitlines() if x.strip().startswith("question:"))
     _edit(vi, question_line, question_line.split("question:")[0] + "question: " + "dài " * 90)
     assert any("over the limit of 300" in p for p in _problems(content))
 
@@ -77,7 +79,7 @@ def test_unescaped_markup_and_unknown_tags(content):
 def test_markup_in_a_quiz_option_is_refused(content):
     vi = content / M5 / "vi.yaml"
     text = vi.read_text(encoding="utf-8")
-    option_line = next(l for l in text.splitlines() if l.strip().startswith("- text:"))
+    option_line = next(x for x in text.splitlines() if x.strip().startswith("- text:"))
     _edit(vi, option_line, option_line.replace("- text: ", "- text: <b>x</b> "))
     assert any("plain text" in p for p in _problems(content))
 
@@ -99,7 +101,9 @@ def test_unknown_source_and_yaml_syntax_error(content):
     assert any("unknown source id 'Z99'" in p for p in _problems(content))
     tips = content / "curriculum/tips/en.yaml"
     tips.write_text("tips:\n  - id: [unclosed\n", encoding="utf-8")
-    assert any(p.startswith("content/curriculum/tips/en.yaml:") and "YAML syntax" in p for p in _problems(content))
+    assert any(
+        p.startswith("content/curriculum/tips/en.yaml:") and "YAML syntax" in p for p in _problems(content)
+    )
 
 
 def test_ui_string_missing_in_one_language(content):

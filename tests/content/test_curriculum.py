@@ -15,7 +15,11 @@ from content.markup import markup_problems, visible_length
 LOADED = load()
 BRIEF = Path(__file__).resolve().parents[3] / "shared" / "content-brief.md"
 OFFICIAL_DOMAINS = {
-    "dichvucong.gov.vn", "tinnhiemmang.vn", "chongluadao.vn", "khonggianmang.vn", "gov.vn",
+    "dichvucong.gov.vn",
+    "tinnhiemmang.vn",
+    "chongluadao.vn",
+    "khonggianmang.vn",
+    "gov.vn",
 }
 OFFICIAL_NUMBERS = {"156", "5656", "113", "19009068", "19001288"}
 
@@ -26,7 +30,7 @@ def _curricula():
 
 def test_both_languages_present_with_identical_ids():
     assert set(LOADED.curricula) == {"vi", "en"}
-    ids = {lang: {i for (l, i) in LOADED.locations if l == lang} for lang in ("vi", "en")}
+    ids = {lang: {i for (where, i) in LOADED.locations if where == lang} for lang in ("vi", "en")}
     assert ids["vi"] == ids["en"]
 
 
@@ -126,7 +130,9 @@ def test_example_domains_are_made_up_or_official():
         for domain in _domains(text):
             if re.fullmatch(r"\d+(\.\d+)+", domain) or domain.count(".") == 0:
                 continue
-            ok = domain.endswith(".example") or any(domain == d or domain.endswith("." + d) for d in OFFICIAL_DOMAINS)
+            ok = domain.endswith(".example") or any(
+                domain == d or domain.endswith("." + d) for d in OFFICIAL_DOMAINS
+            )
             ok = ok or not re.search(r"\.(com|vn|net|org|info|xyz|top|app)$", domain)
             assert ok, f"{item_id}: {domain} is neither made up (.example) nor an official site"
 
@@ -144,7 +150,12 @@ def test_phone_numbers_are_official_hotlines_or_clearly_fake():
 def test_reference_data():
     assert len(LOADED.provinces) == 34
     assert sum(p.extra.get("kind") == "city" for p in LOADED.provinces) == 6
-    assert [g.id for g in LOADED.groups if g.extra.get("framework")] == ["student", "worker", "civil-servant", "citizen"]
+    assert [g.id for g in LOADED.groups if g.extra.get("framework")] == [
+        "student",
+        "worker",
+        "civil-servant",
+        "citizen",
+    ]
     assert "older-adult" in {g.id for g in LOADED.groups}
     how = " ".join(c.names["vi"] + str(c.extra.get("how", "")) for c in LOADED.reporting)
     for needle in ("156", "5656", "tinnhiemmang.vn", "chongluadao.vn", "113"):

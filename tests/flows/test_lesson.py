@@ -110,7 +110,9 @@ def test_commands_mid_quiz_answer_and_keep_the_quiz(library, morning):
         learner.command(name)
         assert learner.messages
     assert (learner.state.step, learner.state.lesson_id, learner.state.question_index) == (
-        before.step, before.lesson_id, before.question_index,
+        before.step,
+        before.lesson_id,
+        before.question_index,
     )
     learner.command("lesson")
     assert "Câu 1/2" in learner.text

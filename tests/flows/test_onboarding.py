@@ -25,8 +25,16 @@ def test_full_onboarding_stores_every_answer_and_shows_the_menu(library, morning
     assert "What time" in learner.text
     learner.press("19:00")
     assert learner.state.step == Step.READY and learner.state.onboarded
-    assert (learner.state.language, learner.state.group, learner.state.province, learner.state.lesson_hour) == (
-        "en", "older-adult", "hue", 19,
+    assert (
+        learner.state.language,
+        learner.state.group,
+        learner.state.province,
+        learner.state.lesson_hour,
+    ) == (
+        "en",
+        "older-adult",
+        "hue",
+        19,
     )
     assert "19:00" in learner.text
     menu = learner.messages[0].keyboard
@@ -40,7 +48,11 @@ def test_every_step_can_be_skipped(library, morning):
     for _ in range(3):
         learner.press("Bỏ qua")
     assert learner.state.onboarded
-    assert (learner.state.group, learner.state.province, learner.state.lesson_hour) == (None, None, None)
+    assert (learner.state.group, learner.state.province, learner.state.lesson_hour) == (
+        None,
+        None,
+        None,
+    )
     assert "chưa chọn giờ" in learner.text
 
 

@@ -80,9 +80,22 @@ def test_non_text_gets_a_kind_answer_and_keeps_state(learner, kind, words):
 
 @pytest.mark.parametrize(
     "token",
-    ["", "nonsense", "ans:no-such-question:1", "ans:m0-buttons-screen-charging-q1:9", "prov:atlantis",
-     "lang:fr", "read:m9-nothing", "x" * 64, "set:password", "forget:maybe", "hour:99", "provpage:77",
-     "ans:" + "a" * 70, "skip:language"],
+    [
+        "",
+        "nonsense",
+        "ans:no-such-question:1",
+        "ans:m0-buttons-screen-charging-q1:9",
+        "prov:atlantis",
+        "lang:fr",
+        "read:m9-nothing",
+        "x" * 64,
+        "set:password",
+        "forget:maybe",
+        "hour:99",
+        "provpage:77",
+        "ans:" + "a" * 70,
+        "skip:language",
+    ],
 )
 def test_forged_or_stale_buttons_are_answered_politely(learner, token):
     before = learner.state

@@ -61,7 +61,13 @@ class Learner:
     def next_day(self, days: int = 1) -> None:
         self.now += timedelta(days=days)
 
-    def onboard(self, language: str = "Tiếng Việt", group: str = "Người dân", province: str = "Hà Nội", hour: str = "7") -> None:
+    def onboard(
+        self,
+        language: str = "Tiếng Việt",
+        group: str = "Người dân",
+        province: str = "Hà Nội",
+        hour: str = "7",
+    ) -> None:
         self.command("start")
         self.press(language)
         self.press(group)

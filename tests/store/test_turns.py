@@ -23,7 +23,13 @@ def _turns(session_factory, library) -> Turns:
 
 async def _onboard_and_finish_lesson(turns: Turns, library, chat_id: int = 5) -> None:
     update = iter(range(1000, 2000))
-    for event in (Command("start"), Press("lang:vi"), Press("group:citizen"), Press("prov:hue"), Press("hour:7")):
+    for event in (
+        Command("start"),
+        Press("lang:vi"),
+        Press("group:citizen"),
+        Press("prov:hue"),
+        Press("hour:7"),
+    ):
         await turns.take(chat_id, event, next(update))
     await turns.take(chat_id, Command("lesson"), next(update))
     lesson = library.curriculum("vi").lessons[library.lesson_order[0]]
