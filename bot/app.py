@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.settings import Settings, SettingsError
 from bot.telegram.commands import register_commands
 from bot.telegram.retry import RetryAfter
-from bot.telegram.routes import router
+from bot.telegram.routes import learner_router
 from bot.turns import Turns
 from content.library import Library
 from store.chat_locks import ChatLocks, LocalChatLocks, RedisChatLocks
@@ -80,7 +80,7 @@ async def build_app(settings: Settings, library: Library | None = None) -> App:
     bot_id = int((settings.bot_token or "0:").split(":", 1)[0])
     turns = Turns(sessions(engine), library, settings.zone, locks, bot_id)
     dispatcher = Dispatcher(turns=turns)
-    dispatcher.include_router(router)
+    dispatcher.include_router(learner_router())
     return App(settings, engine, library, turns, bot, dispatcher, redis)
 
 

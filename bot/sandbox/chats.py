@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import bisect
+import contextlib
 from typing import Any
 
 from bot.sandbox.records import SentMessage
@@ -30,6 +31,7 @@ class ChatState:
         "info",
         "is_group",
         "keyboard_ids",
+        "last_edited_id",
         "log",
         "messages",
         "reply_keyboard",
@@ -51,6 +53,7 @@ class ChatState:
         self.actions: list[str] = []
         self.log: list[str] = []
         self.edit_count = 0
+        self.last_edited_id: int | None = None
         self._changed: asyncio.Event | None = None
 
     def next_message_id(self) -> int:
@@ -103,7 +106,5 @@ class ChatState:
         if self._changed is None:
             self._changed = asyncio.Event()
         event = self._changed
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(event.wait(), timeout)
-        except TimeoutError:
-            pass

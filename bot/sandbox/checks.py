@@ -143,8 +143,7 @@ def _check_inline_button(button: Any) -> None:
         size = len(data.encode("utf-8")) if isinstance(data, str) else 0
         if not 1 <= size <= MAX_CALLBACK_DATA_BYTES:
             raise bad_request(
-                f"BUTTON_DATA_INVALID: callback_data must be 1-64 bytes, got {size} "
-                f"for button {label!r}"
+                f"BUTTON_DATA_INVALID: callback_data must be 1-64 bytes, got {size} for button {label!r}"
             )
 
 
@@ -166,8 +165,7 @@ def check_poll(call: Call) -> None:
         or explanation.count("\n") > MAX_EXPLANATION_LINE_FEEDS
     ):
         raise bad_request(
-            "POLL_EXPLANATION_INVALID: explanation must be at most 200 characters "
-            "with at most 2 line feeds"
+            "POLL_EXPLANATION_INVALID: explanation must be at most 200 characters with at most 2 line feeds"
         )
     if (call.str_("type") or "regular") == "quiz":
         correct = correct_option_ids(call)
@@ -211,4 +209,3 @@ def check_commands(call: Call) -> None:
             raise bad_request(
                 f"BOT_COMMAND_DESCRIPTION_INVALID: description of /{name} must be 1-256 characters"
             )
-

@@ -92,8 +92,6 @@ class FloodGate:
             if per_chat:
                 bucket = TokenBucket(limits.per_chat_burst, limits.per_chat_per_second, now)
             else:
-                bucket = TokenBucket(
-                    limits.per_group_per_minute, limits.per_group_per_minute / 60.0, now
-                )
+                bucket = TokenBucket(limits.per_group_per_minute, limits.per_group_per_minute / 60.0, now)
             buckets[chat_id] = bucket
         return bucket

@@ -223,9 +223,7 @@ class _HtmlParser:
             raise self._fail(f'Unexpected end tag "{name}"', start)
         opened = self.stack[-1]
         if opened.name != name:
-            raise self._fail(
-                f'Unmatched end tag, expected "</{opened.name}>", found "</{name}>"', start
-            )
+            raise self._fail(f'Unmatched end tag, expected "</{opened.name}>", found "</{name}>"', start)
         self.stack.pop()
         self.pos = index + 1
         self._close(opened)

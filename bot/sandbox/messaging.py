@@ -149,7 +149,7 @@ class Messaging:
         stored = self.state.file_for(call, kind, kind)
         self._check_reply_target(call, chat)
         self.state.admit(chat)
-        body: dict[str, Any] = {kind: _media_json(kind, stored, call)}
+        body: dict[str, Any] = {kind: media_json(kind, stored, call.int_("duration") or 1)}
         caption = content.caption
         if caption is not None and caption.text:
             body["caption"] = caption.text
@@ -229,7 +229,7 @@ class Messaging:
             kind = str(item.get("type", "document"))
             stored = self._stored_media(call, item.get("media"), kind)
             caption = render(str(item.get("caption", "")), item.get("parse_mode"))
-            body: dict[str, Any] = {kind: _media_json(kind, stored, call), "media_group_id": group_id}
+            body: dict[str, Any] = {kind: media_json(kind, stored), "media_group_id": group_id}
             if caption.text:
                 body["caption"] = caption.text
             results.append(
@@ -277,6 +277,7 @@ class Messaging:
         if message.inline_buttons:
             chat.index_keyboard(message.message_id)
         chat.edit_count += 1
+        chat.last_edited_id = message.message_id
         self.state.stats.edits += 1
         chat.log.append(f"bot edited #{message.message_id}: " + line.replace("\n", "\n     "))
         chat.notify()
@@ -369,12 +370,11 @@ def _set_or_drop(raw: dict[str, Any], key: str, value: Any) -> None:
         raw[key] = value
 
 
-def _media_json(kind: str, stored: StoredFile, call: Call) -> Any:
+def media_json(kind: str, stored: StoredFile, duration: int = 1) -> Any:
     """A plausible media object of ``kind`` that aiogram's models accept."""
     base: dict[str, Any] = {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id}
     if stored.size is not None:
         base["file_size"] = stored.size
-    duration = call.int_("duration") or 1
     if kind == "photo":
         return [
             {**base, "width": 90, "height": 90},

@@ -9,7 +9,6 @@ recorded, so the bot never trips over a method the sandbox does not model.
 from __future__ import annotations
 
 import inspect
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -19,7 +18,7 @@ from bot.sandbox.delivery import Delivery
 from bot.sandbox.errors import bad_request
 from bot.sandbox.messaging import MEDIA_METHODS, Messaging, is_flood_counted
 from bot.sandbox.spec import BotApiSpec
-from bot.sandbox.state import SandboxState
+from bot.sandbox.state import SandboxState, commands_key
 
 Handler = Callable[[Call, Content], Any]
 _QUERY_TOO_OLD = "query is too old and response timeout expired or query ID is invalid"
@@ -123,8 +122,7 @@ class MethodTable:
     @staticmethod
     def _commands_key(call: Call) -> tuple[str, str]:
         scope = call.json_("scope") if call.has("scope") else None
-        scope_key = json.dumps(scope or {"type": "default"}, sort_keys=True)
-        return scope_key, call.str_("language_code") or ""
+        return commands_key(scope, call.str_("language_code") or "")
 
     def set_commands(self, call: Call) -> bool:
         commands = call.json_("commands") or []

@@ -121,10 +121,7 @@ def reply_rows(markup: dict[str, Any] | None) -> list[list[str]] | None:
     for row in rows:
         if isinstance(row, list):
             result.append(
-                [
-                    str(button.get("text", "")) if isinstance(button, dict) else str(button)
-                    for button in row
-                ]
+                [str(button.get("text", "")) if isinstance(button, dict) else str(button) for button in row]
             )
     return result
 

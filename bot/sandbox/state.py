@@ -9,6 +9,7 @@ too fast?* (429 from the flood gate).
 from __future__ import annotations
 
 import itertools
+import json
 import mimetypes
 import time
 from dataclasses import dataclass, field
@@ -48,6 +49,11 @@ class CallbackRecord:
     message_id: int | None
     answered: bool = False
     answer: dict[str, Any] = field(default_factory=dict)
+
+
+def commands_key(scope: Any, language_code: str) -> tuple[str, str]:
+    """Commands are stored per (scope, language), like Telegram does."""
+    return json.dumps(scope or {"type": "default"}, sort_keys=True), language_code
 
 
 class SandboxState:
@@ -198,7 +204,7 @@ class SandboxState:
         raise bad_request("wrong file identifier/HTTP URL specified")
 
     def _store_upload(self, upload: UploadedFile, kind: str) -> StoredFile:
-        mime = upload.content_type
+        mime: str | None = upload.content_type
         if not mime or mime == "application/octet-stream":
             mime = mimetypes.guess_type(upload.filename)[0] or mime or None
         return self.store_file(kind, content=upload.content, filename=upload.filename, mime_type=mime)

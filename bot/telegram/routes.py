@@ -21,10 +21,6 @@ from bot.turns import Turn, Turns
 from flows.events import Event
 
 log = logging.getLogger("hocvuso.bot")
-router = Router(name="learner")
-router.message.filter(F.chat.type == ChatType.PRIVATE)
-router.callback_query.filter(F.message.chat.type == ChatType.PRIVATE)
-router.my_chat_member.filter(F.chat.type == ChatType.PRIVATE)
 
 
 async def _deliver(bot: Bot, turns: Turns, chat_id: int, turn: Turn) -> None:
@@ -43,7 +39,6 @@ async def _take(
     return await turns.take(chat_id, event, update.update_id, events.language_hint(language))
 
 
-@router.message()
 async def on_message(message: Message, bot: Bot, turns: Turns, event_update: Update) -> None:
     chat_id = message.chat.id
     async with turns.lock(chat_id):
@@ -53,7 +48,6 @@ async def on_message(message: Message, bot: Bot, turns: Turns, event_update: Upd
             await _deliver(bot, turns, chat_id, turn)
 
 
-@router.callback_query()
 async def on_press(query: CallbackQuery, bot: Bot, turns: Turns, event_update: Update) -> None:
     if query.message is None:
         await query.answer()
@@ -70,6 +64,7 @@ async def on_press(query: CallbackQuery, bot: Bot, turns: Turns, event_update: U
                 query.from_user.language_code,
             )
             if turn is None:
+                answered = True  # a redelivery: the first delivery answered it already
                 return
             await query.answer(turn.outcome.notice)
             answered = True
@@ -83,9 +78,18 @@ async def on_press(query: CallbackQuery, bot: Bot, turns: Turns, event_update: U
             await query.answer()
 
 
-@router.my_chat_member()
 async def on_membership(update: ChatMemberUpdated, turns: Turns, event_update: Update) -> None:
     event = events.from_member_update(update)
     if event is not None:
         async with turns.lock(update.chat.id):
             await _take(turns, update.chat.id, event, event_update, update.from_user.language_code)
+
+
+def learner_router() -> Router:
+    """Private chats with learners; a new Router each time, as aiogram attaches a router once."""
+    router = Router(name="learner")
+    private = F.chat.type == ChatType.PRIVATE
+    router.message.register(on_message, private)
+    router.callback_query.register(on_press, F.message.chat.type == ChatType.PRIVATE)
+    router.my_chat_member.register(on_membership, private)
+    return router

@@ -1,0 +1,192 @@
+"""Whole journeys through Telegram's protocol: the real bot, the sandbox Bot API, HTTP between."""
+
+from __future__ import annotations
+
+import json
+
+import aiohttp
+import pytest
+
+from bot.sandbox import FloodLimits
+from store import learners
+from tests.e2e.conftest import SECRET, Running
+from tests.e2e.journey import onboard, say, take_lesson, tap, texts
+
+
+async def test_onboarding_to_the_second_lesson(polling: Running, library):
+    api = polling.api
+    lan = api.learner(1001, "Lan", language_code="vi")
+    greeting = await say(lan, "/start", 2)
+    assert "Bình dân học vụ số" in texts(greeting)
+    assert greeting[1].button_labels == ["English", "Tiếng Việt"] or "Tiếng Việt" in greeting[1].button_labels
+    await tap(lan, "Tiếng Việt")
+    await tap(lan, "Người cao tuổi")
+    province = await say(lan, "ha giang")
+    assert "mấy giờ" in texts(province)
+    done = await tap(lan, "7 giờ", 2)
+    assert "7 giờ" in texts(done)
+    assert lan.reply_keyboard and "📖 Bài học hôm nay" in lan.reply_keyboard[0]
+    first = library.curriculum("vi").lessons[library.lesson_order[0]]
+    lesson = await tap(lan, "Học bài đầu tiên")
+    assert first.title in texts(lesson)
+    await take_lesson(lan, library)
+    assert "2/2" in (lan.messages[-1].text or "")
+    second = library.curriculum("vi").lessons[library.lesson_order[1]]
+    nxt = await tap(lan, "Học bài tiếp ngay")
+    assert second.title in texts(nxt)
+    await take_lesson(lan, library, right=False)
+    progress = await say(lan, "📊 Kết quả của tôi")
+    assert "Chiếc điện thoại của tôi: 2/8" in texts(progress) and "2/4 (50%)" in texts(progress)
+    commands = [c for c in api.calls if c.method.lower() == "setmycommands"]
+    assert {c.params.get("language_code") for c in commands} >= {"vi", "en"}
+
+
+async def test_stop_pauses_and_start_resumes(polling: Running):
+    api = polling.api
+    learner = api.learner(1002, "Minh")
+    await onboard(learner)
+    stopped = await say(learner, "/stop")
+    assert "/start" in texts(stopped)
+    async with polling.app.turns.sessions() as session:
+        row = await learners.find(session, 4242, 1002)
+        assert row is not None and row.paused
+    resumed = await say(learner, "/start", 2)
+    assert "quay lại" in texts(resumed)
+    async with polling.app.turns.sessions() as session:
+        row = await learners.find(session, 4242, 1002)
+        assert row is not None and not row.paused
+
+
+async def test_mydata_sends_json_and_forget_deletes_it(polling: Running, library):
+    api = polling.api
+    learner = api.learner(1003, "Hoa")
+    await onboard(learner)
+    await tap(learner, "Học bài đầu tiên")
+    await take_lesson(learner, library)
+    [document] = await say(learner, "/mydata")
+    assert document.method == "sendDocument" and document.filename and document.filename.endswith(".json")
+    data = json.loads(document.file_bytes or b"{}")
+    assert data["learner"]["province"] == "tuyen-quang" and len(data["quiz_answers"]) == 2
+    await say(learner, "/forget")
+    gone = await tap(learner, "Có, xóa hết")
+    assert "Đã xóa" in texts(gone)
+    async with polling.app.turns.sessions() as session:
+        assert await learners.find(session, 4242, 1003) is None
+
+
+async def test_every_kind_of_bad_input_gets_an_answer_and_keeps_the_quiz(polling: Running, library):
+    api = polling.api
+    learner = api.learner(1004, "Tâm")
+    await onboard(learner)
+    await tap(learner, "Học bài đầu tiên")
+    await tap(learner, "Tôi đã đọc xong")
+    senders = [
+        learner.send_sticker,
+        learner.send_photo,
+        learner.send_voice,
+        learner.send_video_note,
+        learner.send_contact,
+        learner.send_location,
+        learner.send_document,
+    ]
+    for send in senders:
+        await send()
+        answer, again = await learner.wait_for_messages(2)
+        assert answer.text and "Câu 1/2" in (again.text or ""), send.__name__
+    expected = {"asdf": 2, "/unknown": 2, "/lesson": 2, "/progress": 1, "🙂": 2, "x" * 4000: 2}
+    for text, count in expected.items():
+        replies = await say(learner, text, count)
+        assert all(r.text for r in replies)
+    for data in ("ans:m9-nothing-q1:0", "lesson:extra", "x" * 64, "read:" + library.lesson_order[5]):
+        query = await learner.press_data(data)
+        stale, question = await learner.wait_for_messages(2)
+        assert "cũ" in (stale.text or "") and "Câu 1/2" in (question.text or "")
+        answer = api.callback_answer(query)
+        assert answer is not None and answer.get("text")
+    async with polling.app.turns.sessions() as session:
+        row = await learners.find(session, 4242, 1004)
+        assert row is not None and row.step == "quiz" and row.question_index == 0
+    await take_lesson_from_question(learner, library)
+
+
+async def take_lesson_from_question(learner, library) -> None:
+    lesson = library.curriculum("vi").lessons[library.lesson_order[0]]
+    for question in lesson.questions:
+        index = question.correct_index
+        await learner.press(f"{'ABCD'[index]}. {question.options[index].text}")
+        await learner.wait_for_messages(2)
+    assert "2/2" in (learner.messages[-1].text or "")
+
+
+async def test_a_redelivered_update_is_handled_once(polling: Running):
+    api = polling.api
+    learner = api.learner(1005, "Bình")
+    await say(learner, "/start", 2)
+    await tap(learner, "Tiếng Việt")
+    api.resend_last_update()
+    await learner.expect_silence(0.5)
+    async with polling.app.turns.sessions() as session:
+        row = await learners.find(session, 4242, 1005)
+        assert row is not None and row.step == "group"
+
+
+async def test_blocking_the_bot_marks_the_learner_inactive(polling: Running):
+    api = polling.api
+    learner = api.learner(1006, "Cúc")
+    await onboard(learner)
+    await learner.block()
+    await api.wait_delivered()
+    for _ in range(50):
+        async with polling.app.turns.sessions() as session:
+            row = await learners.find(session, 4242, 1006)
+        if row is not None and not row.active:
+            break
+        await learner.wait_change(0.05)
+    assert row is not None and not row.active
+
+
+async def test_a_429_pauses_the_bot_and_nothing_is_lost(polling: Running):
+    api = polling.api
+    api.flood = FloodLimits(per_chat_per_second=1.0, per_chat_burst=1)
+    learner = api.learner(1007, "Dũng")
+    await learner.send_text("/start")
+    replies = await learner.wait_for_messages(2, timeout=10)
+    assert "Bình dân học vụ số" in texts(replies)
+    assert api.stats.too_many_requests >= 1
+
+
+async def test_webhook_journey_and_secret_is_enforced(webhook: Running, library):
+    api = webhook.api
+    learner = api.learner(2001, "Lan")
+    await onboard(learner)
+    lesson = await tap(learner, "Học bài đầu tiên")
+    assert library.curriculum("vi").lessons[library.lesson_order[0]].title in texts(lesson)
+    url = webhook.app.settings.webhook_url
+    assert url is not None
+    update = {
+        "update_id": 999999,
+        "message": {
+            "message_id": 1,
+            "date": 0,
+            "chat": {"id": 2001, "type": "private"},
+            "from": {"id": 2001, "is_bot": False, "first_name": "X"},
+            "text": "/forget",
+        },
+    }
+    async with aiohttp.ClientSession() as http:
+        for headers in ({}, {"X-Telegram-Bot-Api-Secret-Token": "wrong"}):
+            async with http.post(url, json=update, headers=headers) as response:
+                assert response.status in (401, 403)
+        async with http.post(
+            url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}
+        ) as response:
+            assert response.status == 200
+    await learner.wait_for_messages(1)
+
+
+@pytest.mark.parametrize("code", ["en-US", "vi"])
+async def test_prompts_follow_the_phone_language_until_one_is_chosen(polling: Running, code):
+    learner = polling.api.learner(3000 + len(code), "Khách", language_code=code)
+    await say(learner, "/start", 2)
+    welcome = learner.messages[0].text or ""
+    assert ("Hello" in welcome) == code.startswith("en")
