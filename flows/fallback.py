@@ -54,9 +54,9 @@ def unsupported(state: LearnerState, ctx: Context, kind: str) -> Outcome:
 
 def not_understood(state: LearnerState, ctx: Context) -> Outcome:
     t = Texts(ctx.library, state.lang)
-    key = {Step.QUIZ: "quiz.use_buttons", Step.READING: "lesson.use_button"}.get(
-        state.step, "text.not_understood"
-    )
+    if state.step == Step.READING:
+        return Outcome(state, pending(state, ctx))  # the reminder with its button says it all
+    key = "quiz.use_buttons" if state.step == Step.QUIZ else "text.not_understood"
     return Outcome(state, [Message(t(key)), *pending(state, ctx)])
 
 

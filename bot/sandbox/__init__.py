@@ -1,9 +1,24 @@
 """A fake Telegram Bot API server for end-to-end tests and the terminal chat.
 
-The real aiogram ``Bot`` talks to :class:`FakeBotAPI` over HTTP; tests play
-learners through :class:`FakeLearner` and read what the bot sent as
-:class:`SentMessage` records. See ``server.py`` for the request pipeline and
-``learner.py`` for the waiting rules.
+The real aiogram ``Bot`` talks to :class:`FakeBotAPI` over HTTP, so the whole
+client stack (serialisation, error classes, polling, webhooks) is exercised;
+tests play learners through :class:`FakeLearner` and read what the bot sent as
+:class:`SentMessage` records::
+
+    api = FakeBotAPI(token="123:ABC")
+    await api.start()
+    bot = Bot(api.token, session=AiohttpSession(api=TelegramAPIServer.from_base(api.base_url)))
+    lan = api.learner(1001, "Lan", language_code="vi")
+    await lan.send_text("/start")
+    [welcome] = await lan.wait_for_messages(1)
+    await lan.press("Tiếng Việt")
+    assert api.invalid_calls == [] and api.unanswered_callbacks() == []
+    await api.stop()
+
+Calls are validated against the official spec when it can be found (see
+``spec.py``), Telegram's content and flood limits always apply, and every 400
+is recorded in ``invalid_calls``. ``server.py`` describes the request pipeline
+and ``learner.py`` the waiting rules.
 """
 
 from bot.sandbox.learner import FakeGroup, FakeLearner, GroupMember

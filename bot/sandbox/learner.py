@@ -24,6 +24,7 @@ from bot.sandbox.chats import ChatState
 from bot.sandbox.markup import utf16_length
 from bot.sandbox.messaging import media_json
 from bot.sandbox.records import SentMessage
+from bot.sandbox.state import StoredFile
 
 if TYPE_CHECKING:
     from bot.sandbox.server import FakeBotAPI
@@ -203,9 +204,9 @@ class _Actor:
         self._view()._note_action(f"{self._name()} edited #{message_id}: {text}")
         self._api.push_update({"edited_message": message})
 
-    def _stored(self, kind: str, data: bytes, filename: str | None, mime: str | None) -> Any:
-        stored = self._api.state.store_file(kind, content=data, filename=filename, mime_type=mime)
-        return stored
+    def _stored(self, kind: str, data: bytes, filename: str | None, mime: str | None) -> StoredFile:
+        """Files a learner sends are kept, so the bot can getFile and download them."""
+        return self._api.state.store_file(kind, content=data, filename=filename, mime_type=mime)
 
     async def send_sticker(self, emoji: str = "👍") -> int:
         stored = self._stored("sticker", b"RIFF-sticker", "sticker.webp", "image/webp")

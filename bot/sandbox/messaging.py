@@ -14,9 +14,9 @@ from typing import Any
 
 from bot.sandbox.call import Call
 from bot.sandbox.chats import ChatState
-from bot.sandbox.checks import Content, correct_option_ids, render
+from bot.sandbox.checks import MAX_CAPTION, Content, correct_option_ids, render
 from bot.sandbox.errors import bad_request
-from bot.sandbox.markup import ParsedText
+from bot.sandbox.markup import ParsedText, text_length
 from bot.sandbox.records import SentMessage, inline_rows, reply_rows
 from bot.sandbox.state import SandboxState, StoredFile
 
@@ -137,7 +137,7 @@ class Messaging:
 
     # -- sending --------------------------------------------------------------
     def send_message(self, call: Call, content: Content) -> dict[str, Any]:
-        parsed = content.text or render(call.str_("text") or "", call.str_("parse_mode"))
+        parsed = _required_text(content)
         chat = self._open_for_send(call)
         body: dict[str, Any] = {"text": parsed.text}
         if parsed.entities:
@@ -217,18 +217,25 @@ class Messaging:
         )
 
     def send_media_group(self, call: Call) -> list[dict[str, Any]]:
-        chat = self._open_for_send(call)
+        """An album: every item is checked before any message is recorded."""
+        chat = self.state.target(call)
         items = call.json_("media")
         if not isinstance(items, list) or not 1 <= len(items) <= 10:
             raise bad_request("media must be an Array of 1-10 InputMedia")
-        results = []
-        group_id = str(self.state.next_serial())
+        prepared = []
         for item in items:
             if not isinstance(item, dict):
                 raise bad_request("media items must be InputMedia objects")
             kind = str(item.get("type", "document"))
-            stored = self._stored_media(call, item.get("media"), kind)
             caption = render(str(item.get("caption", "")), item.get("parse_mode"))
+            if text_length(caption.text) > MAX_CAPTION:
+                raise bad_request("message caption is too long")
+            prepared.append((item, kind, caption, self._stored_media(call, item.get("media"), kind)))
+        self._check_reply_target(call, chat)
+        self.state.admit(chat)
+        group_id = str(self.state.next_serial())
+        results = []
+        for item, kind, caption, stored in prepared:
             body: dict[str, Any] = {kind: media_json(kind, stored), "media_group_id": group_id}
             if caption.text:
                 body["caption"] = caption.text
@@ -289,7 +296,7 @@ class Messaging:
             return True
         if message.media is not None:
             raise bad_request("there is no text in the message to edit")
-        parsed = content.text or render(call.str_("text") or "", call.str_("parse_mode"))
+        parsed = _required_text(content)
         markup = inline_markup(content.reply_markup)
         if (
             parsed.text == message.text
@@ -361,6 +368,13 @@ class Messaging:
             chat.log.append(f"bot deleted learner message #{message_id}")
             return True
         raise bad_request("message to delete not found")
+
+
+def _required_text(content: Content) -> ParsedText:
+    """The checked text of sendMessage/editMessageText (absent only without the spec)."""
+    if content.text is None:
+        raise bad_request("message text is empty")
+    return content.text
 
 
 def _set_or_drop(raw: dict[str, Any], key: str, value: Any) -> None:

@@ -35,14 +35,16 @@ def validate_call(spec: BotApiSpec, method: MethodSpec, call: Call) -> None:
     for name in method.required:
         if not call.has(name):
             raise bad_request(f'parameter "{name}" is required for method {method.name}')
+    for name in call.files:
+        uploaded_for = method.fields.get(name)
+        if uploaded_for is not None and "InputFile" not in uploaded_for.types:
+            raise bad_request(
+                f'parameter "{name}" must be {_describe(uploaded_for.types)}, not a file upload'
+            )
     checker = _Checker(spec)
-    for name, field in method.fields.items():
-        if name in call.files:
-            if "InputFile" not in field.types:
-                raise bad_request(f'parameter "{name}" must be {_describe(field.types)}, not a file upload')
-            continue
-        raw = call.fields.get(name)
-        if raw is None:
+    for name, raw in call.fields.items():
+        field = method.fields.get(name)
+        if field is None:
             continue
         problem = checker.check_raw(field, raw, call)
         if problem is not None:

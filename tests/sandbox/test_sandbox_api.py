@@ -452,3 +452,42 @@ async def test_reply_parameters_must_point_at_a_message(sandbox: FakeBotAPI, bot
     await bot.send_message(LEARNER_ID, "trả lời", reply_parameters=ReplyParameters(message_id=mine))
     with pytest.raises(TelegramBadRequest, match="message to be replied not found"):
         await bot.send_message(LEARNER_ID, "x", reply_parameters=ReplyParameters(message_id=4242))
+
+
+async def test_media_group_with_uploads(sandbox: FakeBotAPI, bot: Bot) -> None:
+    from aiogram.types import InputMediaPhoto
+
+    learner = sandbox.learner(LEARNER_ID)
+    album: list[Any] = [
+        InputMediaPhoto(
+            media=BufferedInputFile(b"one", filename="1.jpg"), caption="<b>1</b>", parse_mode="HTML"
+        ),
+        InputMediaPhoto(media=BufferedInputFile(b"two", filename="2.jpg")),
+    ]
+    sent = await bot.send_media_group(LEARNER_ID, album)
+    assert len(sent) == 2 and sent[0].media_group_id == sent[1].media_group_id
+    assert [m.file_bytes for m in learner.messages] == [b"one", b"two"]
+    assert learner.messages[0].text == "1"
+    too_long: list[Any] = [InputMediaPhoto(media="https://example.org/a.jpg", caption="c" * 1025)] * 2
+    with pytest.raises(TelegramBadRequest, match="caption is too long"):
+        await bot.send_media_group(LEARNER_ID, too_long)
+    assert len(learner.messages) == 2
+
+
+async def test_json_body_query_string_and_token(sandbox: FakeBotAPI) -> None:
+    sandbox.learner(LEARNER_ID)
+    base = f"{sandbox.base_url}/bot{sandbox.token}"
+    markup = {"inline_keyboard": [[{"text": "A", "callback_data": "a"}]]}
+    async with aiohttp.ClientSession() as session:
+        payload = {"chat_id": LEARNER_ID, "text": "json", "reply_markup": markup}
+        async with session.post(f"{base}/sendMessage", json=payload) as response:
+            body = await response.json()
+            assert response.status == 200 and body["result"]["reply_markup"] == markup
+        async with session.get(
+            f"{base}/sendMessage", params={"chat_id": LEARNER_ID, "text": "get"}
+        ) as response:
+            assert response.status == 200
+        async with session.post(f"{sandbox.base_url}/bot1:wrong/getMe") as response:
+            assert response.status == 401
+            assert (await response.json())["description"] == "Unauthorized"
+    assert sandbox.sent_texts(LEARNER_ID) == ["json", "get"]
