@@ -54,8 +54,10 @@ def main() -> None:
         states[who], last[who] = outcome.state, outcome.replies
     elapsed = time.perf_counter() - started
     done = sum(len(s.completed) for s in states)
-    print(f"flow throughput: {args.events / elapsed:,.0f} events/s "
-          f"({args.events:,} events, {args.learners:,} learners, {elapsed:.2f} s, {done:,} lessons finished)")
+    print(
+        f"flow throughput: {args.events / elapsed:,.0f} events/s "
+        f"({args.events:,} events, {args.learners:,} learners, {elapsed:.2f} s, {done:,} lessons finished)"
+    )
 
 
 if __name__ == "__main__":

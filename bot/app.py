@@ -14,16 +14,16 @@ from aiogram.enums import ParseMode
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from redis.asyncio import Redis
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.settings import Settings, SettingsError
+from bot.telegram import response_models  # noqa: F401  (keeps response models cached)
 from bot.telegram.commands import register_commands
 from bot.telegram.retry import RetryAfter
 from bot.telegram.routes import learner_router
 from bot.turns import Turns
 from content.library import Library
 from store.chat_locks import ChatLocks, LocalChatLocks, RedisChatLocks
-from store.database import alembic_config, create_engine, is_sqlite, migrate, sessions
+from store.database import Database, ServerDatabase, alembic_config, is_sqlite, migrate, open_database
 
 log = logging.getLogger("hocvuso")
 ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
@@ -32,7 +32,7 @@ ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
 @dataclass
 class App:
     settings: Settings
-    engine: AsyncEngine
+    database: Database
     library: Library
     turns: Turns
     bot: Bot
@@ -41,26 +41,23 @@ class App:
 
     async def close(self) -> None:
         await self.bot.session.close()
-        await self.engine.dispose()
+        await self.database.dispose()
         if self.redis is not None:
             await self.redis.aclose()
 
 
-async def prepare_database(settings: Settings) -> AsyncEngine:
+async def prepare_database(settings: Settings) -> Database:
     """The embedded SQLite file migrates itself; a server database must be upgraded on purpose."""
     if is_sqlite(settings.database_url):
         await migrate(settings.database_url)
-    engine = create_engine(settings.database_url)
-    if not is_sqlite(settings.database_url):
-        async with engine.connect() as connection:
-            current = await connection.run_sync(
-                lambda sync: MigrationContext.configure(sync).get_current_revision()
-            )
+    database = open_database(settings.database_url)
+    if isinstance(database, ServerDatabase):
+        current = await database.run(lambda sync: MigrationContext.configure(sync).get_current_revision())
         head = ScriptDirectory.from_config(alembic_config(settings.database_url)).get_current_head()
         if current != head:
-            await engine.dispose()
+            await database.dispose()
             raise SettingsError(f"database schema is at {current}, not {head}: run `hocvuso db upgrade`")
-    return engine
+    return database
 
 
 def make_bot(settings: Settings) -> Bot:
@@ -74,14 +71,14 @@ def make_bot(settings: Settings) -> Bot:
 async def build_app(settings: Settings, library: Library | None = None) -> App:
     library = library or Library.load()
     bot = make_bot(settings)
-    engine = await prepare_database(settings)
+    database = await prepare_database(settings)
     redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
     locks: ChatLocks = RedisChatLocks(redis) if redis is not None else LocalChatLocks()
     bot_id = int((settings.bot_token or "0:").split(":", 1)[0])
-    turns = Turns(sessions(engine), library, settings.zone, locks, bot_id)
+    turns = Turns(database, library, settings.zone, locks, bot_id)
     dispatcher = Dispatcher(turns=turns)
     dispatcher.include_router(learner_router())
-    return App(settings, engine, library, turns, bot, dispatcher, redis)
+    return App(settings, database, library, turns, bot, dispatcher, redis)
 
 
 async def run_polling(app: App) -> None:

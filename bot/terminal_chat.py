@@ -107,7 +107,7 @@ class TerminalChat:
             return False
         if not line:
             return True
-        kinds = {
+        kinds: dict[str, Callable[[], Awaitable[int]]] = {
             ":sticker": self.learner.send_sticker,
             ":photo": self.learner.send_photo,
             ":voice": self.learner.send_voice,

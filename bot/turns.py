@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import Connection
 
 from content.library import Library
 from flows.context import Context
@@ -24,6 +24,7 @@ from flows.replies import PersonalData
 from flows.state import LearnerState
 from store import learners
 from store.chat_locks import ChatLocks
+from store.database import Database
 
 
 @dataclass(slots=True)
@@ -35,13 +36,13 @@ class Turn:
 class Turns:
     def __init__(
         self,
-        sessions: async_sessionmaker[AsyncSession],
+        database: Database,
         library: Library,
         zone: ZoneInfo,
         locks: ChatLocks,
         bot_id: int = 0,
     ) -> None:
-        self.sessions = sessions
+        self.database = database
         self.library = library
         self.zone = zone
         self.locks = locks
@@ -54,21 +55,27 @@ class Turns:
         self, chat_id: int, event: Event, update_id: int | None, language_hint: str = "vi"
     ) -> Turn | None:
         """Handle one event; None when this update was already handled (Telegram redelivers)."""
-        async with self.sessions.begin() as session:
-            row = await learners.find(session, self.bot_id, chat_id)
+
+        def work(connection: Connection) -> Turn | None:
+            row = learners.find(connection, self.bot_id, chat_id)
             if learners.is_duplicate(row, update_id):
                 return None
             state = learners.to_state(row) if row else LearnerState(chat_id, language_hint=language_hint)
-            ctx = Context(self.library, datetime.now(self.zone))
-            outcome = handle(state, event, ctx)
+            outcome = handle(state, event, Context(self.library, datetime.now(self.zone)))
             personal_data = None
             if any(isinstance(reply, PersonalData) for reply in outcome.replies):
-                document = await learners.export(session, row)
+                document = learners.export(connection, row)
                 personal_data = json.dumps(document, ensure_ascii=False, indent=2).encode()
-            await learners.save(session, row, self.bot_id, outcome, update_id)
-        return Turn(outcome, personal_data)
+            learners.save(connection, row, self.bot_id, outcome, update_id)
+            return Turn(outcome, personal_data)
+
+        return await self.database.run(work)
 
     async def mark_inactive(self, chat_id: int) -> None:
         """The learner blocked the bot (a 403 on sending): stop writing to them."""
-        async with self.sessions.begin() as session:
-            await learners.mark_inactive(session, self.bot_id, chat_id)
+        await self.database.run(lambda connection: learners.mark_inactive(connection, self.bot_id, chat_id))
+
+    async def find(self, chat_id: int) -> LearnerState | None:
+        """The learner as stored now, for operators and tests."""
+        row = await self.database.run(lambda connection: learners.find(connection, self.bot_id, chat_id))
+        return learners.to_state(row) if row else None

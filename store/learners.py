@@ -1,14 +1,21 @@
-"""Learners in the database: turning a row into the flows' LearnerState and an Outcome back into
-rows, in one transaction, with duplicate updates recognised by their update_id."""
+"""Learners in the database: one row read and one row written per turn.
+
+Plain functions of a `Connection`, run by `store.database.Database` in one transaction (on
+PostgreSQL's async engine or SQLite's own thread). Written with SQLAlchemy Core rather than the
+ORM: a turn is a handful of fixed statements, and the ORM's identity map and unit of work tripled
+the cost of each update without buying anything here.
+A redelivered update is recognised by its update_id, kept in the learner's row and written in the
+same transaction as the state it produced.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import delete, select
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Connection, Table, bindparam, delete, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import RowMapping
 
 from flows.effects import ForgetLearner, LessonFinished, QuestionAnswered
 from flows.outcome import Outcome
@@ -17,85 +24,94 @@ from store.models import LearnerRow, LessonResultRow, QuizAnswerRow
 
 RECENT_UPDATES_KEPT = 32  # enough to recognise a redelivered update, small enough to read per turn
 
+learners_table: Table = LearnerRow.__table__  # type: ignore[assignment]
+results_table: Table = LessonResultRow.__table__  # type: ignore[assignment]
+answers_table: Table = QuizAnswerRow.__table__  # type: ignore[assignment]
+
 # State fields stored under the same name as a column.
 _SAME_NAME = (
-    "language",
-    "language_hint",
-    "province",
-    "lesson_hour",
-    "onboarded",
-    "editing",
-    "paused",
-    "active",
-    "province_page",
-    "lesson_id",
-    "question_index",
-    "quiz_correct",
-    "answered",
-    "correct",
-    "streak",
-    "last_study_day",
+    "language", "language_hint", "province", "lesson_hour", "onboarded", "editing", "paused",
+    "active", "province_page", "lesson_id", "question_index", "quiz_correct", "answered",
+    "correct", "streak", "last_study_day",
+)  # fmt: skip
+
+
+_WRITTEN = (*_SAME_NAME, "step", "group_id", "resume_step", "completed", "recent_updates", "updated_at")
+# Built once: statements with bound parameters skip SQLAlchemy's per-call construction and keep
+# the compiled form cached, which is most of a turn's cost otherwise.
+_FIND = select(learners_table).where(
+    learners_table.c.bot_id == bindparam("find_bot"), learners_table.c.chat_id == bindparam("find_chat")
 )
+_UPDATE = (
+    update(learners_table)
+    .where(learners_table.c.id == bindparam("learner_id"))
+    .values({name: bindparam(name) for name in _WRITTEN})
+)
+_INSERT = insert(learners_table).returning(learners_table.c.id)
 
 
-async def find(session: AsyncSession, bot_id: int, chat_id: int, lock: bool = False) -> LearnerRow | None:
-    query = (
-        select(LearnerRow)
-        .where(LearnerRow.bot_id == bot_id, LearnerRow.chat_id == chat_id)
-        .options(selectinload(LearnerRow.results))
-    )
-    if lock:
-        query = query.with_for_update()
-    return (await session.execute(query)).scalar_one_or_none()
+def find(connection: Connection, bot_id: int, chat_id: int) -> RowMapping | None:
+    return connection.execute(_FIND, {"find_bot": bot_id, "find_chat": chat_id}).mappings().first()
 
 
-def to_state(row: LearnerRow) -> LearnerState:
-    values: dict[str, Any] = {name: getattr(row, name) for name in _SAME_NAME}
+def to_state(row: RowMapping) -> LearnerState:
     return LearnerState(
-        chat_id=row.chat_id,
-        step=Step(row.step),
-        group=row.group_id,
-        resume_step=Step(row.resume_step),
-        completed=frozenset(result.lesson_id for result in row.results),
-        **values,
+        chat_id=row["chat_id"],
+        step=Step(row["step"]),
+        group=row["group_id"],
+        resume_step=Step(row["resume_step"]),
+        completed=frozenset(row["completed"] or ()),
+        **{name: row[name] for name in _SAME_NAME},
     )
 
 
-def is_duplicate(row: LearnerRow | None, update_id: int | None) -> bool:
-    return row is not None and update_id is not None and update_id in (row.recent_updates or [])
+def is_duplicate(row: RowMapping | None, update_id: int | None) -> bool:
+    return row is not None and update_id is not None and update_id in (row["recent_updates"] or ())
 
 
-async def save(
-    session: AsyncSession,
-    row: LearnerRow | None,
+def _columns(state: LearnerState, recent: list[int], now: datetime) -> dict[str, Any]:
+    values: dict[str, Any] = {name: getattr(state, name) for name in _SAME_NAME}
+    values.update(
+        step=state.step.value,
+        group_id=state.group,
+        resume_step=state.resume_step.value,
+        completed=sorted(state.completed),
+        recent_updates=recent,
+        updated_at=now,
+    )
+    return values
+
+
+def save(
+    connection: Connection,
+    row: RowMapping | None,
     bot_id: int,
     outcome: Outcome,
     update_id: int | None,
-) -> LearnerRow | None:
+) -> None:
     """Write the new state and the effects; a forgotten learner leaves no row behind."""
     if any(isinstance(effect, ForgetLearner) for effect in outcome.effects):
         if row is not None:
-            await forget(session, row)
-        return None
+            forget(connection, row["id"])
+        return
     if not outcome.persist:
-        return row
+        return
     now = datetime.now(UTC)
-    state = outcome.state
-    if row is None:
-        row = LearnerRow(bot_id=bot_id, chat_id=state.chat_id, created_at=now, recent_updates=[], results=[])
-        session.add(row)
-    for name in _SAME_NAME:
-        setattr(row, name, getattr(state, name))
-    row.step, row.group_id, row.resume_step = state.step.value, state.group, state.resume_step.value
-    row.updated_at = now
+    recent = list(row["recent_updates"] or ()) if row is not None else []
     if update_id is not None:
-        row.recent_updates = [*(row.recent_updates or [])[-(RECENT_UPDATES_KEPT - 1) :], update_id]
-    await session.flush()
+        recent = [*recent[-(RECENT_UPDATES_KEPT - 1) :], update_id]
+    values = _columns(outcome.state, recent, now)
+    if row is None:
+        new = {"bot_id": bot_id, "chat_id": outcome.state.chat_id, "created_at": now, **values}
+        learner_id = connection.execute(_INSERT, new).scalar_one()
+    else:
+        learner_id = row["id"]
+        connection.execute(_UPDATE, {"learner_id": learner_id, **values})
     for effect in outcome.effects:
         if isinstance(effect, QuestionAnswered):
-            session.add(
-                QuizAnswerRow(
-                    learner_id=row.id,
+            connection.execute(
+                insert(answers_table).values(
+                    learner_id=learner_id,
                     lesson_id=effect.lesson_id,
                     question_id=effect.question_id,
                     option=effect.option,
@@ -104,77 +120,53 @@ async def save(
                 )
             )
         elif isinstance(effect, LessonFinished):
-            _record_result(row, effect)
-    return row
+            _record_result(connection, learner_id, effect)
 
 
-def _record_result(row: LearnerRow, effect: LessonFinished) -> None:
+def _record_result(connection: Connection, learner_id: int, effect: LessonFinished) -> None:
     """A lesson taken again keeps one result: the latest."""
-    for result in row.results:
-        if result.lesson_id == effect.lesson_id:
-            result.correct, result.total, result.finished_at = (
-                effect.correct,
-                effect.total,
-                effect.at,
-            )
-            return
-    row.results.append(
-        LessonResultRow(
-            lesson_id=effect.lesson_id,
-            correct=effect.correct,
-            total=effect.total,
-            finished_at=effect.at,
-        )
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    values = {"correct": effect.correct, "total": effect.total, "finished_at": effect.at}
+    statement = dialect.insert(results_table).values(
+        learner_id=learner_id, lesson_id=effect.lesson_id, **values
+    )
+    connection.execute(
+        statement.on_conflict_do_update(index_elements=["learner_id", "lesson_id"], set_=values)
     )
 
 
-async def forget(session: AsyncSession, row: LearnerRow) -> None:
-    await session.execute(delete(QuizAnswerRow).where(QuizAnswerRow.learner_id == row.id))
-    await session.execute(delete(LessonResultRow).where(LessonResultRow.learner_id == row.id))
-    await session.execute(delete(LearnerRow).where(LearnerRow.id == row.id))
-    session.expunge(row)
+def forget(connection: Connection, learner_id: int) -> None:
+    for table in (answers_table, results_table):
+        connection.execute(delete(table).where(table.c.learner_id == learner_id))
+    connection.execute(delete(learners_table).where(learners_table.c.id == learner_id))
 
 
-async def mark_inactive(session: AsyncSession, bot_id: int, chat_id: int) -> None:
-    row = await find(session, bot_id, chat_id)
-    if row is not None:
-        row.active = False
+def mark_inactive(connection: Connection, bot_id: int, chat_id: int) -> None:
+    connection.execute(
+        update(learners_table)
+        .where(learners_table.c.bot_id == bot_id, learners_table.c.chat_id == chat_id)
+        .values(active=False, updated_at=datetime.now(UTC))
+    )
 
 
-def _iso(value: object) -> object:
+def _plain(value: object) -> object:
     return value.isoformat() if isinstance(value, date | datetime) else value
 
 
-async def export(session: AsyncSession, row: LearnerRow | None) -> dict[str, Any]:
+def export(connection: Connection, row: RowMapping | None) -> dict[str, Any]:
     """Everything stored about one learner, as plain JSON-ready data (Decree 13/2023: access)."""
     if row is None:
         return {"learner": None, "lesson_results": [], "quiz_answers": []}
-    learner = {attr.key: _iso(getattr(row, attr.key)) for attr in LearnerRow.__mapper__.column_attrs}
+    learner = {key: _plain(value) for key, value in row.items()}
     learner["group"] = learner.pop("group_id", None)
-    answers = (
-        await session.execute(
-            select(QuizAnswerRow).where(QuizAnswerRow.learner_id == row.id).order_by(QuizAnswerRow.id)
-        )
-    ).scalars()
+
+    def rows_of(table: Any) -> list[dict[str, Any]]:
+        query = select(table).where(table.c.learner_id == row["id"]).order_by(table.c.id)
+        found = (connection.execute(query)).mappings()
+        return [{k: _plain(v) for k, v in r.items() if k not in ("id", "learner_id")} for r in found]
+
     return {
         "learner": learner,
-        "lesson_results": [
-            {
-                "lesson_id": r.lesson_id,
-                "correct": r.correct,
-                "total": r.total,
-                "finished_at": _iso(r.finished_at),
-            }
-            for r in row.results
-        ],
-        "quiz_answers": [
-            {
-                "lesson_id": a.lesson_id,
-                "question_id": a.question_id,
-                "option": a.option,
-                "correct": a.correct,
-                "answered_at": _iso(a.answered_at),
-            }
-            for a in answers
-        ],
+        "lesson_results": rows_of(results_table),
+        "quiz_answers": rows_of(answers_table),
     }

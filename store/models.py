@@ -1,8 +1,8 @@
 """Tables: learners (one row per chat per bot), their finished lessons and their quiz answers.
 
-The learner row holds everything a conversation needs, so handling an update reads one row and one
-small list. Lesson results and answers are kept as rows too, because admins report on them and
-reviews of wrong answers are computed from them.
+The learner row holds everything a conversation needs, including the ids of finished lessons, so
+handling an update reads one row and writes it back. Lesson results and answers are kept as rows
+too, because admins report on them and reviews of wrong answers are computed from them.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # SQLite only auto-increments a column declared exactly INTEGER.
 Id = BigInteger().with_variant(Integer, "sqlite")
@@ -58,13 +58,10 @@ class LearnerRow(Base):
     correct: Mapped[int] = mapped_column(Integer, default=0)
     streak: Mapped[int] = mapped_column(Integer, default=0)
     last_study_day: Mapped[date | None] = mapped_column(Date)
+    completed: Mapped[list[str]] = mapped_column(JSON, default=list)  # lesson ids, for the flows
     recent_updates: Mapped[list[int]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-    results: Mapped[list[LessonResultRow]] = relationship(
-        back_populates="learner", cascade="all, delete-orphan", passive_deletes=True
-    )
 
 
 class LessonResultRow(Base):
@@ -77,8 +74,6 @@ class LessonResultRow(Base):
     correct: Mapped[int] = mapped_column(SmallInteger)
     total: Mapped[int] = mapped_column(SmallInteger)
     finished_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-    learner: Mapped[LearnerRow] = relationship(back_populates="results")
 
 
 class QuizAnswerRow(Base):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from aiogram import Bot
@@ -21,7 +22,10 @@ Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
 PERSONAL_DATA_FILE = "hocvuso-my-data.json"
 
 
+@lru_cache(maxsize=4096)
 def markup(message: Message) -> Markup:
+    """Keyboards repeat (the menu, a question's options), and aiogram's models are costly to
+    build: each distinct one is built once. Messages are frozen, so they are safe cache keys."""
     if message.buttons:
         return InlineKeyboardMarkup(
             inline_keyboard=[

@@ -8,7 +8,6 @@ import aiohttp
 import pytest
 
 from bot.sandbox import FloodLimits
-from store import learners
 from tests.e2e.conftest import SECRET, Running
 from tests.e2e.journey import onboard, say, take_lesson, tap, texts
 
@@ -47,14 +46,12 @@ async def test_stop_pauses_and_start_resumes(polling: Running):
     await onboard(learner)
     stopped = await say(learner, "/stop")
     assert "/start" in texts(stopped)
-    async with polling.app.turns.sessions() as session:
-        row = await learners.find(session, 4242, 1002)
-        assert row is not None and row.paused
+    row = await polling.app.turns.find(1002)
+    assert row is not None and row.paused
     resumed = await say(learner, "/start", 2)
     assert "quay lại" in texts(resumed)
-    async with polling.app.turns.sessions() as session:
-        row = await learners.find(session, 4242, 1002)
-        assert row is not None and not row.paused
+    row = await polling.app.turns.find(1002)
+    assert row is not None and not row.paused
 
 
 async def test_mydata_sends_json_and_forget_deletes_it(polling: Running, library):
@@ -70,8 +67,7 @@ async def test_mydata_sends_json_and_forget_deletes_it(polling: Running, library
     await say(learner, "/forget")
     gone = await tap(learner, "Có, xóa hết")
     assert "Đã xóa" in texts(gone)
-    async with polling.app.turns.sessions() as session:
-        assert await learners.find(session, 4242, 1003) is None
+    assert await polling.app.turns.find(1003) is None
 
 
 async def test_every_kind_of_bad_input_gets_an_answer_and_keeps_the_quiz(polling: Running, library):
@@ -103,9 +99,8 @@ async def test_every_kind_of_bad_input_gets_an_answer_and_keeps_the_quiz(polling
         assert "cũ" in (stale.text or "") and "Câu 1/2" in (question.text or "")
         answer = api.callback_answer(query)
         assert answer is not None and answer.get("text")
-    async with polling.app.turns.sessions() as session:
-        row = await learners.find(session, 4242, 1004)
-        assert row is not None and row.step == "quiz" and row.question_index == 0
+    row = await polling.app.turns.find(1004)
+    assert row is not None and row.step == "quiz" and row.question_index == 0
     await take_lesson_from_question(learner, library)
 
 
@@ -125,9 +120,8 @@ async def test_a_redelivered_update_is_handled_once(polling: Running):
     await tap(learner, "Tiếng Việt")
     api.resend_last_update()
     await learner.expect_silence(0.5)
-    async with polling.app.turns.sessions() as session:
-        row = await learners.find(session, 4242, 1005)
-        assert row is not None and row.step == "group"
+    row = await polling.app.turns.find(1005)
+    assert row is not None and row.step == "group"
 
 
 async def test_blocking_the_bot_marks_the_learner_inactive(polling: Running):
@@ -137,8 +131,7 @@ async def test_blocking_the_bot_marks_the_learner_inactive(polling: Running):
     await learner.block()
     await api.wait_delivered()
     for _ in range(50):
-        async with polling.app.turns.sessions() as session:
-            row = await learners.find(session, 4242, 1006)
+        row = await polling.app.turns.find(1006)
         if row is not None and not row.active:
             break
         await learner.wait_change(0.05)

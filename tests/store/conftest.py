@@ -7,17 +7,18 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy import text
 
-from store.database import create_engine, migrate, sessions
+from store.database import ServerDatabase, migrate, open_database
 from tests.conftest import POSTGRES_URL, require_server
 
 
 async def reset_postgres(url: str) -> None:
-    engine = create_engine(url)
-    async with engine.begin() as connection:
-        await connection.execute(
+    database = ServerDatabase(url)
+    await database.run(
+        lambda c: c.execute(
             text("DROP TABLE IF EXISTS quiz_answers, lesson_results, learners, alembic_version CASCADE")
         )
-    await engine.dispose()
+    )
+    await database.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -33,7 +34,7 @@ async def database_url(request, tmp_path) -> AsyncIterator[str]:
 
 
 @pytest.fixture
-async def session_factory(database_url):
-    engine = create_engine(database_url)
-    yield sessions(engine)
-    await engine.dispose()
+async def database(database_url):
+    database = open_database(database_url)
+    yield database
+    await database.dispose()

@@ -11,14 +11,13 @@ from sqlalchemy import func, select
 from bot.turns import Turns
 from flows.events import Blocked, Command, Press
 from flows.state import Step
-from store import learners
 from store.chat_locks import LocalChatLocks
 from store.models import LearnerRow, LessonResultRow, QuizAnswerRow
 from tests.conftest import ZONE
 
 
-def _turns(session_factory, library) -> Turns:
-    return Turns(session_factory, library, ZONE, LocalChatLocks(), bot_id=99)
+def _turns(database, library) -> Turns:
+    return Turns(database, library, ZONE, LocalChatLocks(), bot_id=99)
 
 
 async def _onboard_and_finish_lesson(turns: Turns, library, chat_id: int = 5) -> None:
@@ -38,38 +37,34 @@ async def _onboard_and_finish_lesson(turns: Turns, library, chat_id: int = 5) ->
         await turns.take(chat_id, Press(f"ans:{question.id}:{question.correct_index}"), next(update))
 
 
-async def _count(session_factory, model) -> int:
-    async with session_factory() as session:
-        return (await session.execute(select(func.count()).select_from(model))).scalar_one()
+async def _count(database, model) -> int:
+    return await database.run(lambda c: c.execute(select(func.count()).select_from(model)).scalar_one())
 
 
-async def test_progress_is_stored_and_read_back(session_factory, library):
-    turns = _turns(session_factory, library)
+async def test_progress_is_stored_and_read_back(database, library):
+    turns = _turns(database, library)
     await _onboard_and_finish_lesson(turns, library)
-    async with session_factory() as session:
-        row = await learners.find(session, 99, 5)
-        assert row is not None
-        state = learners.to_state(row)
+    state = await turns.find(5)
+    assert state is not None
     assert state.onboarded and state.province == "hue" and state.lesson_hour == 7
     assert state.completed == {library.lesson_order[0]}
     assert (state.answered, state.correct, state.streak) == (2, 2, 1)
-    assert await _count(session_factory, QuizAnswerRow) == 2
-    assert await _count(session_factory, LessonResultRow) == 1
+    assert await _count(database, QuizAnswerRow) == 2
+    assert await _count(database, LessonResultRow) == 1
 
 
-async def test_a_redelivered_update_is_handled_once(session_factory, library):
-    turns = _turns(session_factory, library)
+async def test_a_redelivered_update_is_handled_once(database, library):
+    turns = _turns(database, library)
     await _onboard_and_finish_lesson(turns, library)
     first = await turns.take(5, Press("lesson"), 5000)
     again = await turns.take(5, Press("lesson"), 5000)
     assert first is not None and again is None
-    async with session_factory() as session:
-        row = await learners.find(session, 99, 5)
-        assert row is not None and row.step == Step.READING
+    state = await turns.find(5)
+    assert state is not None and state.step == Step.READING
 
 
-async def test_concurrent_presses_of_one_answer_count_once(session_factory, library):
-    turns = _turns(session_factory, library)
+async def test_concurrent_presses_of_one_answer_count_once(database, library):
+    turns = _turns(database, library)
     await _onboard_and_finish_lesson(turns, library)
     await turns.take(5, Press("lesson"), 6000)
     lesson = library.curriculum("vi").lessons[library.lesson_order[1]]
@@ -81,11 +76,11 @@ async def test_concurrent_presses_of_one_answer_count_once(session_factory, libr
             await turns.take(5, Press(token), update_id)
 
     await asyncio.gather(*(press(7000 + i) for i in range(5)))
-    assert await _count(session_factory, QuizAnswerRow) == 3
+    assert await _count(database, QuizAnswerRow) == 3
 
 
-async def test_mydata_exports_everything_as_json(session_factory, library):
-    turns = _turns(session_factory, library)
+async def test_mydata_exports_everything_as_json(database, library):
+    turns = _turns(database, library)
     await _onboard_and_finish_lesson(turns, library)
     turn = await turns.take(5, Command("mydata"), 9000)
     assert turn is not None and turn.personal_data is not None
@@ -96,25 +91,23 @@ async def test_mydata_exports_everything_as_json(session_factory, library):
     assert len(document["quiz_answers"]) == 2
 
 
-async def test_forget_deletes_every_row(session_factory, library):
-    turns = _turns(session_factory, library)
+async def test_forget_deletes_every_row(database, library):
+    turns = _turns(database, library)
     await _onboard_and_finish_lesson(turns, library, chat_id=5)
     await _onboard_and_finish_lesson(turns, library, chat_id=6)
     await turns.take(5, Command("forget"), 9100)
     await turns.take(5, Press("forget:yes"), 9101)
-    async with session_factory() as session:
-        assert await learners.find(session, 99, 5) is None
-        assert await learners.find(session, 99, 6) is not None
-    assert await _count(session_factory, QuizAnswerRow) == 2
-    assert await _count(session_factory, LessonResultRow) == 1
+    assert await turns.find(5) is None
+    assert await turns.find(6) is not None
+    assert await _count(database, QuizAnswerRow) == 2
+    assert await _count(database, LessonResultRow) == 1
     await turns.take(5, Command("help"), 9102)
-    assert await _count(session_factory, LearnerRow) == 1
+    assert await _count(database, LearnerRow) == 1
 
 
-async def test_blocked_learner_is_marked_inactive(session_factory, library):
-    turns = _turns(session_factory, library)
+async def test_blocked_learner_is_marked_inactive(database, library):
+    turns = _turns(database, library)
     await _onboard_and_finish_lesson(turns, library)
     await turns.take(5, Blocked(), 9200)
-    async with session_factory() as session:
-        row = await learners.find(session, 99, 5)
-        assert row is not None and row.active is False
+    state = await turns.find(5)
+    assert state is not None and not state.active
