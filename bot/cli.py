@@ -8,6 +8,7 @@ import json
 import logging
 import sys
 
+from bot.logs import setup_logging
 from bot.settings import SettingsError, load_settings
 from content.library import ContentError
 
@@ -64,7 +65,7 @@ async def _run(webhook: bool) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    setup_logging(logging.WARNING if args.command in ("content", "chat", "db") else logging.INFO)
     try:
         if args.command == "content":
             return _content(args)

@@ -36,7 +36,10 @@ class Settings(BaseSettings):
     @classmethod
     def _split_ids(cls, value: Any) -> Any:
         if isinstance(value, str):
-            return tuple(int(part) for part in value.replace(";", ",").split(",") if part.strip())
+            parts = [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
+            if not all(part.lstrip("-").isdigit() for part in parts):
+                raise ValueError("must be Telegram user ids separated by commas")
+            return tuple(int(part) for part in parts)
         return value
 
     @field_validator("timezone")
