@@ -29,7 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 T = TypeVar("T")
-SWITCH_INTERVAL = 0.0005  # seconds
+SWITCH_INTERVAL = 0.0002  # seconds
 
 
 def is_sqlite(url: str) -> bool:

@@ -48,6 +48,11 @@ _UPDATE = (
     .values({name: bindparam(name) for name in _WRITTEN})
 )
 _INSERT = insert(learners_table).returning(learners_table.c.id)
+_NOTE_UPDATE = (
+    update(learners_table)
+    .where(learners_table.c.id == bindparam("learner_id"))
+    .values(recent_updates=bindparam("recent_updates"))
+)
 
 
 def find(connection: Connection, bot_id: int, chat_id: int) -> RowMapping | None:
@@ -104,6 +109,10 @@ def save(
     if row is None:
         new = {"bot_id": bot_id, "chat_id": outcome.state.chat_id, "created_at": now, **values}
         learner_id = connection.execute(_INSERT, new).scalar_one()
+    elif not outcome.effects and outcome.state == to_state(row):
+        # Nothing changed (help, progress, a stray sticker): only remember the update as handled.
+        connection.execute(_NOTE_UPDATE, {"learner_id": row["id"], "recent_updates": recent})
+        return
     else:
         learner_id = row["id"]
         connection.execute(_UPDATE, {"learner_id": learner_id, **values})
