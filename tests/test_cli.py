@@ -72,7 +72,9 @@ def test_log_lines_are_json_without_message_text(capsys):
     from bot.logs import setup_logging
 
     setup_logging()
-    logging.getLogger("hocvuso.bot").info("learner unreachable, marked inactive", extra={"chat": 5})
+    logger = logging.getLogger("hocvuso.test")
+    logger.setLevel(logging.INFO)
+    logger.info("learner unreachable, marked inactive", extra={"chat": 5})
     line = capsys.readouterr().err.strip().splitlines()[-1]
     entry = json.loads(line)
     assert entry["event"] == "learner unreachable, marked inactive" and entry["chat"] == 5
