@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flows import fallback, lesson, onboarding, privacy, progress, settings
+from flows import daily, fallback, lesson, onboarding, privacy, progress, settings
 from flows.context import Context
 from flows.events import Blocked, Command, Event, Press, Text, Unblocked, Unsupported
 from flows.menu import menu_command, with_menu
@@ -103,6 +103,8 @@ def _press(state: LearnerState, ctx: Context, raw: str) -> Outcome:
                 outcome = lesson.mark_read(state, ctx, arg)
             case "ans" if arg in ctx.library.question_lesson:
                 outcome = lesson.answer(state, ctx, arg, token.arg(1))
+            case "rev" if state.onboarded:
+                outcome = daily.answer_review(state, ctx, arg, token.arg(1))
             case "lesson" if state.onboarded and state.step not in _SETUP:
                 outcome = lesson.open_lesson(state, ctx, more=True)
             case "later" if state.step == Step.READY:

@@ -26,8 +26,17 @@ class LessonFinished:
 
 
 @dataclass(frozen=True, slots=True)
+class ReviewAnswered:
+    """An answer to a question brought back for review: moves it up a Leitner box or back to one."""
+
+    question_id: str
+    correct: bool
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class ForgetLearner:
     """Delete every row about this learner (Decree 13/2023: the right to deletion)."""
 
 
-Effect = QuestionAnswered | LessonFinished | ForgetLearner
+Effect = QuestionAnswered | LessonFinished | ReviewAnswered | ForgetLearner

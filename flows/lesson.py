@@ -99,7 +99,7 @@ def question_message(state: LearnerState, ctx: Context) -> Message:
 def mark_read(state: LearnerState, ctx: Context, lesson_id: str) -> Outcome | None:
     if state.step != Step.READING or state.lesson_id != lesson_id:
         return None
-    quiz = state.but(step=Step.QUIZ, question_index=0, quiz_correct=0)
+    quiz = state.but(step=Step.QUIZ, question_index=0, quiz_correct=0, last_opened_on=ctx.now.date())
     return Outcome(quiz, [question_message(quiz, ctx)], close_buttons=True)
 
 
@@ -123,7 +123,7 @@ def answer(state: LearnerState, ctx: Context, question_id: str, option: str) -> 
         correct=state.correct + right,
     )
     effects: list = [QuestionAnswered(lesson.id, question.id, choice, right, ctx.now)]
-    outcome = Outcome(answered, [_feedback(t, question, right, state.group)], effects, close_buttons=True)
+    outcome = Outcome(answered, [feedback(t, question, right, state.group)], effects, close_buttons=True)
     outcome.notice = t("quiz.right_notice") if right else t("quiz.wrong_notice")
     if answered.question_index < len(lesson.questions):
         outcome.replies.append(question_message(answered, ctx))
@@ -131,7 +131,7 @@ def answer(state: LearnerState, ctx: Context, question_id: str, option: str) -> 
     return _finish(outcome, lesson, ctx)
 
 
-def _feedback(t: Texts, question: Question, right: bool, group: str | None) -> Message:
+def feedback(t: Texts, question: Question, right: bool, group: str | None) -> Message:
     if right:
         return Message(t("quiz.right", explanation=escape(question.explanation)))
     correct = question.options[question.correct_index].text
@@ -146,25 +146,39 @@ def _feedback(t: Texts, question: Question, right: bool, group: str | None) -> M
     )
 
 
-def streak_after(state: LearnerState, today: date) -> int:
-    """Consecutive days with a finished lesson, counting today."""
-    if state.last_study_day == today:
-        return max(state.streak, 1)
-    if state.last_study_day == today - timedelta(days=1):
-        return state.streak + 1
-    return 1
+FREEZE_EVERY_DAYS = 7  # one missed day a week is forgiven
+
+
+def can_freeze(state: LearnerState, missed: date) -> bool:
+    """The weekly streak freeze: a single missed day, at most once in seven days."""
+    return state.freeze_used_on is None or (missed - state.freeze_used_on).days >= FREEZE_EVERY_DAYS
+
+
+def streak_after(state: LearnerState, today: date) -> tuple[int, date | None]:
+    """Consecutive days with a finished lesson, counting today, and the freeze day if one was used."""
+    last = state.last_study_day
+    if last == today:
+        return max(state.streak, 1), state.freeze_used_on
+    if last == today - timedelta(days=1):
+        return state.streak + 1, state.freeze_used_on
+    missed = today - timedelta(days=1)
+    if last == today - timedelta(days=2) and can_freeze(state, missed):
+        return state.streak + 1, missed
+    return 1, state.freeze_used_on
 
 
 def _finish(outcome: Outcome, lesson: Lesson, ctx: Context) -> Outcome:
     state = outcome.state
     today = ctx.now.date()
+    streak, freeze_used_on = streak_after(state, today)
     done = state.but(
         step=Step.READY,
         lesson_id=None,
         question_index=0,
         quiz_correct=0,
         completed=state.completed | {lesson.id},
-        streak=streak_after(state, today),
+        streak=streak,
+        freeze_used_on=freeze_used_on,
         last_study_day=today,
     )
     outcome.state = done

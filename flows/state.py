@@ -52,6 +52,10 @@ class LearnerState:
     correct: int = 0
     streak: int = 0
     last_study_day: date | None = None
+    freeze_used_on: date | None = None  # the last missed day forgiven by the weekly streak freeze
+    last_opened_on: date | None = None  # the last day the learner opened (read) a lesson
+    tip_cursor: int = 0  # how many tips of the day this learner has been sent
+    tip_cycle_started: date | None = None  # when the current round through all tips began
 
     @property
     def lang(self) -> str:

@@ -31,6 +31,7 @@ ACTIONS: dict[str, int] = {
     "skip": 1,  # skip:group
     "read": 1,  # read:<lesson id>
     "ans": 2,  # ans:<question id>:<option index>
+    "rev": 2,  # rev:<question id>:<option index> (a review question)
     "lesson": 0,  # open today's (or the next) lesson
     "later": 0,  # "enough for today"
     "set": 1,  # set:language (settings: change one answer)

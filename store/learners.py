@@ -17,26 +17,32 @@ from sqlalchemy import Connection, Table, bindparam, delete, insert, select, upd
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import RowMapping
 
-from flows.effects import ForgetLearner, LessonFinished, QuestionAnswered
+from flows.daily import next_box
+from flows.effects import ForgetLearner, LessonFinished, QuestionAnswered, ReviewAnswered
 from flows.outcome import Outcome
 from flows.state import LearnerState, Step
-from store.models import LearnerRow, LessonResultRow, QuizAnswerRow
+from store.models import LearnerRow, LessonResultRow, QuizAnswerRow, ReviewRow
 
 RECENT_UPDATES_KEPT = 32  # enough to recognise a redelivered update, small enough to read per turn
 
 learners_table: Table = LearnerRow.__table__  # type: ignore[assignment]
 results_table: Table = LessonResultRow.__table__  # type: ignore[assignment]
 answers_table: Table = QuizAnswerRow.__table__  # type: ignore[assignment]
+reviews_table: Table = ReviewRow.__table__  # type: ignore[assignment]
 
 # State fields stored under the same name as a column.
 _SAME_NAME = (
     "language", "language_hint", "province", "lesson_hour", "onboarded", "editing", "paused",
     "active", "province_page", "lesson_id", "question_index", "quiz_correct", "answered",
-    "correct", "streak", "last_study_day",
+    "correct", "streak", "last_study_day", "freeze_used_on", "last_opened_on", "tip_cursor",
+    "tip_cycle_started",
 )  # fmt: skip
 
 
-_WRITTEN = (*_SAME_NAME, "step", "group_id", "resume_step", "completed", "recent_updates", "updated_at")
+_WRITTEN = (
+    *_SAME_NAME, "step", "group_id", "resume_step", "completed", "recent_updates", "updated_at",
+    "reminders_sent",
+)  # fmt: skip
 # Built once: statements with bound parameters skip SQLAlchemy's per-call construction and keep
 # the compiled form cached, which is most of a turn's cost otherwise.
 _FIND = select(learners_table).where(
@@ -51,7 +57,7 @@ _INSERT = insert(learners_table).returning(learners_table.c.id)
 _NOTE_UPDATE = (
     update(learners_table)
     .where(learners_table.c.id == bindparam("learner_id"))
-    .values(recent_updates=bindparam("recent_updates"))
+    .values(recent_updates=bindparam("recent_updates"), reminders_sent=0)
 )
 
 
@@ -83,6 +89,7 @@ def _columns(state: LearnerState, recent: list[int], now: datetime) -> dict[str,
         completed=sorted(state.completed),
         recent_updates=recent,
         updated_at=now,
+        reminders_sent=0,  # the learner wrote: reminders start over, and a quiet bot wakes up
     )
     return values
 
@@ -128,8 +135,12 @@ def save(
                     answered_at=effect.at,
                 )
             )
+            if not effect.correct:
+                _schedule_review(connection, learner_id, effect.question_id, effect.at.date())
         elif isinstance(effect, LessonFinished):
             _record_result(connection, learner_id, effect)
+        elif isinstance(effect, ReviewAnswered):
+            _move_review(connection, learner_id, effect)
 
 
 def _record_result(connection: Connection, learner_id: int, effect: LessonFinished) -> None:
@@ -144,8 +155,34 @@ def _record_result(connection: Connection, learner_id: int, effect: LessonFinish
     )
 
 
+def _schedule_review(connection: Connection, learner_id: int, question_id: str, today: date) -> None:
+    """A wrong answer: the question comes back tomorrow, in the first Leitner box."""
+    box, due = next_box(1, False, today)
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(reviews_table).values(
+        learner_id=learner_id, question_id=question_id, box=box, due_on=due
+    )
+    connection.execute(
+        statement.on_conflict_do_update(
+            index_elements=["learner_id", "question_id"], set_={"box": box, "due_on": due}
+        )
+    )
+
+
+def _move_review(connection: Connection, learner_id: int, effect: ReviewAnswered) -> None:
+    where = (reviews_table.c.learner_id == learner_id, reviews_table.c.question_id == effect.question_id)
+    box = connection.execute(select(reviews_table.c.box).where(*where)).scalar_one_or_none()
+    if box is None:
+        return  # not under review (an old or forged button): the feedback was all it needed
+    new_box, due = next_box(box, effect.correct, effect.at.date())
+    if new_box is None:
+        connection.execute(delete(reviews_table).where(*where))
+    else:
+        connection.execute(update(reviews_table).where(*where).values(box=new_box, due_on=due))
+
+
 def forget(connection: Connection, learner_id: int) -> None:
-    for table in (answers_table, results_table):
+    for table in (answers_table, results_table, reviews_table):
         connection.execute(delete(table).where(table.c.learner_id == learner_id))
     connection.execute(delete(learners_table).where(learners_table.c.id == learner_id))
 
@@ -165,7 +202,7 @@ def _plain(value: object) -> object:
 def export(connection: Connection, row: RowMapping | None) -> dict[str, Any]:
     """Everything stored about one learner, as plain JSON-ready data (Decree 13/2023: access)."""
     if row is None:
-        return {"learner": None, "lesson_results": [], "quiz_answers": []}
+        return {"learner": None, "lesson_results": [], "quiz_answers": [], "reviews": []}
     learner = {key: _plain(value) for key, value in row.items()}
     learner["group"] = learner.pop("group_id", None)
 
@@ -178,4 +215,5 @@ def export(connection: Connection, row: RowMapping | None) -> dict[str, Any]:
         "learner": learner,
         "lesson_results": rows_of(results_table),
         "quiz_answers": rows_of(answers_table),
+        "reviews": rows_of(reviews_table),
     }

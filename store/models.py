@@ -59,6 +59,13 @@ class LearnerRow(Base):
     streak: Mapped[int] = mapped_column(Integer, default=0)
     last_study_day: Mapped[date | None] = mapped_column(Date)
     completed: Mapped[list[str]] = mapped_column(JSON, default=list)  # lesson ids, for the flows
+    freeze_used_on: Mapped[date | None] = mapped_column(Date)  # the last missed day forgiven
+    last_opened_on: Mapped[date | None] = mapped_column(Date)  # the last day a lesson was opened
+    timezone: Mapped[str | None] = mapped_column(String(40))  # None: the deployment's TIMEZONE
+    reminders_sent: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
+    last_reminder_on: Mapped[date | None] = mapped_column(Date)
+    tip_cursor: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    tip_cycle_started: Mapped[date | None] = mapped_column(Date)
     recent_updates: Mapped[list[int]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -87,3 +94,60 @@ class QuizAnswerRow(Base):
     option: Mapped[int] = mapped_column(SmallInteger)
     correct: Mapped[bool] = mapped_column(Boolean)
     answered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ReviewRow(Base):
+    """A question the learner got wrong, coming back on a Leitner schedule (1, 3, 7, 21 days)."""
+
+    __tablename__ = "reviews"
+    __table_args__ = (
+        UniqueConstraint("learner_id", "question_id", name="uq_reviews_learner_question"),
+        Index("ix_reviews_due", "due_on"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"))
+    question_id: Mapped[str] = mapped_column(String(64))
+    box: Mapped[int] = mapped_column(SmallInteger)
+    due_on: Mapped[date] = mapped_column(Date)
+
+
+class OutboxRow(Base):
+    """Every message the bot sends on its own initiative, keyed so a campaign reaches a chat once."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("campaign", "chat_id", "bot_id", name="uq_outbox_campaign_chat"),
+        Index("ix_outbox_claim", "bot_id", "state", "priority", "not_before", "id"),
+        Index("ix_outbox_campaign_state", "campaign", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    bot_id: Mapped[int] = mapped_column(BigInteger)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    campaign: Mapped[str] = mapped_column(String(100))
+    priority: Mapped[int] = mapped_column(SmallInteger)  # 0 urgent alert, 1 lesson/review, 2 reminder/tip
+    payload: Mapped[list[dict[str, object]]] = mapped_column(JSON)
+    state: Mapped[str] = mapped_column(String(12), default="pending")
+    attempts: Mapped[int] = mapped_column(SmallInteger, default=0)
+    not_before: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    error: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AlertRow(Base):
+    """An admin's scam warning: its text in every language and who it goes to."""
+
+    __tablename__ = "alerts"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    title: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    text: Mapped[dict[str, str]] = mapped_column(JSON)
+    image: Mapped[str | None] = mapped_column(String(300))
+    audience: Mapped[dict[str, object]] = mapped_column(JSON)
+    state: Mapped[str] = mapped_column(String(12), default="sending")
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

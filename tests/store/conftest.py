@@ -5,19 +5,21 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
 from store.database import ServerDatabase, migrate, open_database
 from tests.conftest import POSTGRES_URL, require_server
 
 
 async def reset_postgres(url: str) -> None:
+    """An empty public schema: every table of any revision goes, whatever the last run left."""
+
+    def wipe(connection: Connection) -> None:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+
     database = ServerDatabase(url)
-    await database.run(
-        lambda c: c.execute(
-            text("DROP TABLE IF EXISTS quiz_answers, lesson_results, learners, alembic_version CASCADE")
-        )
-    )
+    await database.run(wipe)
     await database.dispose()
 
 

@@ -1,0 +1,112 @@
+"""What the bot says on its own initiative: the daily lesson, the tip of the day, reminders and
+reviews. The scheduler asks; these rules decide whether anything is due and what it says.
+
+Each returns None when nothing is due, so a scheduler tick that runs twice, or finds a learner
+mid-quiz, sends nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from content.markup import escape
+from content.model import Tip
+from flows.context import Context
+from flows.effects import ReviewAnswered
+from flows.lesson import LETTERS, feedback, lesson_messages, next_lesson_id
+from flows.outcome import Outcome
+from flows.replies import Button, Message
+from flows.state import LearnerState, Step
+from flows.texts import Texts
+from flows.tokens import make
+
+REMINDER_VARIANTS = 4
+TIP_REPEAT_DAYS = 30  # a learner never sees the same tip twice within this many days
+REVIEW_DAYS = (1, 3, 7, 21)  # Leitner boxes 1 to 4
+
+
+def wants_messages(state: LearnerState) -> bool:
+    return state.onboarded and state.active and not state.paused
+
+
+def daily_lesson(state: LearnerState, ctx: Context) -> Outcome | None:
+    """Today's lesson, unless one is open, already studied today, or the curriculum is done."""
+    today = ctx.now.date()
+    if not wants_messages(state) or state.step != Step.READY or state.last_study_day == today:
+        return None
+    lesson_id = next_lesson_id(state, ctx)
+    if lesson_id is None:
+        return None
+    t = Texts(ctx.library, state.lang)
+    reading = state.but(step=Step.READING, lesson_id=lesson_id, question_index=0, quiz_correct=0)
+    return Outcome(reading, [Message(t("daily.greeting")), *lesson_messages(reading, ctx, lesson_id)])
+
+
+def tip_of_the_day(state: LearnerState, ctx: Context) -> Outcome | None:
+    """The next scam tip in rotation; none on days when a repeat would come within 30 days."""
+    tips = ctx.library.curriculum(state.lang).tips
+    if not wants_messages(state) or not tips:
+        return None
+    today = ctx.now.date()
+    position = state.tip_cursor % len(tips)
+    started = state.tip_cycle_started
+    if position == 0:
+        if started is not None and state.tip_cursor and today < started + timedelta(days=TIP_REPEAT_DAYS):
+            return None
+        started = today
+    t = Texts(ctx.library, state.lang)
+    advanced = state.but(tip_cursor=state.tip_cursor + 1, tip_cycle_started=started)
+    return Outcome(advanced, [Message(render_tip(t, tips[position]))])
+
+
+def render_tip(t: Texts, tip: Tip) -> str:
+    flags = "\n".join(f"• {flag}" for flag in tip.red_flags)
+    return t("tip.message", title=tip.title, how=tip.how, flags=flags, action=tip.action, report=tip.report)
+
+
+def reminder(state: LearnerState, ctx: Context, sent_before: int) -> Message | None:
+    """A gentle nudge; the wording rotates so the same words never arrive twice in a row."""
+    if not wants_messages(state):
+        return None
+    t = Texts(ctx.library, state.lang)
+    variant = (sent_before + ctx.now.date().toordinal()) % REMINDER_VARIANTS + 1
+    return Message(t(f"reminder.{variant}"), buttons=((Button(t("button.open_lesson"), make("lesson")),),))
+
+
+def review_message(state: LearnerState, ctx: Context, question_id: str) -> Message | None:
+    lesson_id = ctx.library.question_lesson.get(question_id)
+    if lesson_id is None or not wants_messages(state):
+        return None
+    t = Texts(ctx.library, state.lang)
+    question = ctx.library.curriculum(state.lang).questions[question_id]
+    options = "\n".join(f"{LETTERS[i]}. {escape(o.text)}" for i, o in enumerate(question.options))
+    text = t("review.question", question=escape(question.question), options=options)
+    buttons = tuple(
+        (Button(f"{LETTERS[i]}. {o.text}", make("rev", question_id, i)),) for i, o in enumerate(question.options)
+    )
+    return Message(text, buttons=buttons)
+
+
+def answer_review(state: LearnerState, ctx: Context, question_id: str, option: str) -> Outcome | None:
+    question = ctx.library.curriculum(state.lang).questions.get(question_id)
+    if question is None or not option.isdigit() or int(option) >= len(question.options):
+        return None
+    right = int(option) == question.correct_index
+    t = Texts(ctx.library, state.lang)
+    outcome = Outcome(
+        state,
+        [feedback(t, question, right, state.group)],
+        [ReviewAnswered(question_id, right, ctx.now)],
+        close_buttons=True,
+    )
+    outcome.notice = t("quiz.right_notice") if right else t("quiz.wrong_notice")
+    return outcome
+
+
+def next_box(box: int, correct: bool, today: date) -> tuple[int | None, date | None]:
+    """Leitner: right moves a question up a box (done after the last), wrong sends it back to one."""
+    if not correct:
+        return 1, today + timedelta(days=REVIEW_DAYS[0])
+    if box >= len(REVIEW_DAYS):
+        return None, None
+    return box + 1, today + timedelta(days=REVIEW_DAYS[box])

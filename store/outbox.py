@@ -1,0 +1,165 @@
+"""The outbox: one row per message the bot sends on its own initiative.
+
+Rows are keyed by (campaign, chat, bot), so enqueueing the same campaign twice is a no-op and a
+scheduler tick or an alert can safely be repeated. Workers claim rows in priority order
+(`FOR UPDATE SKIP LOCKED` on PostgreSQL, so several workers never take the same row), send them,
+and record the outcome. A claim is a lease: rows a dead worker left in `sending` go back to
+`pending` after the lease, so a kill -9 loses nothing and at most the in-flight rows go out twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, Table, and_, bindparam, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from store.models import OutboxRow
+
+outbox: Table = OutboxRow.__table__  # type: ignore[assignment]
+
+URGENT, LESSON, NUDGE = 0, 1, 2  # priorities: alerts, then lessons and reviews, then reminders and tips
+PENDING, SENDING, SENT, FAILED, BLOCKED, DROPPED, CANCELLED = (
+    "pending", "sending", "sent", "failed", "blocked", "dropped", "cancelled",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    bot_id: int
+    chat_id: int
+    campaign: str
+    priority: int
+    payload: list[dict[str, Any]]
+    not_before: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    id: int
+    chat_id: int
+    campaign: str
+    priority: int
+    payload: list[dict[str, Any]]
+    attempts: int
+
+
+def _insert(connection: Connection) -> Any:
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    return dialect.insert(outbox)
+
+
+def enqueue(connection: Connection, rows: Iterable[Outgoing], now: datetime) -> int:
+    """Insert the rows that are not there yet; returns how many were new."""
+    values = [
+        {
+            "bot_id": r.bot_id, "chat_id": r.chat_id, "campaign": r.campaign, "priority": r.priority,
+            "payload": r.payload, "not_before": r.not_before, "state": PENDING, "attempts": 0,
+            "created_at": now,
+        }
+        for r in rows
+    ]  # fmt: skip
+    if not values:
+        return 0
+    statement = _insert(connection).on_conflict_do_nothing(index_elements=["campaign", "chat_id", "bot_id"])
+    result = connection.execute(statement, values)
+    return max(result.rowcount, 0)
+
+
+def claim(
+    connection: Connection, bot_id: int, worker: str, limit: int, now: datetime, urgent_only: bool = False
+) -> list[Claimed]:
+    """Take up to `limit` due rows for this bot, most urgent first."""
+    due = and_(outbox.c.bot_id == bot_id, outbox.c.state == PENDING, outbox.c.not_before <= now)
+    if urgent_only:
+        due = and_(due, outbox.c.priority == URGENT)
+    chosen = (
+        select(outbox.c.id)
+        .where(due)
+        .order_by(outbox.c.priority, outbox.c.not_before, outbox.c.id)
+        .limit(limit)
+    )
+    if connection.dialect.name == "postgresql":
+        chosen = chosen.with_for_update(skip_locked=True)
+    statement = (
+        update(outbox)
+        .where(outbox.c.id.in_(chosen.scalar_subquery()))
+        .values(state=SENDING, claimed_at=now, claimed_by=worker)
+        .returning(
+            outbox.c.id, outbox.c.chat_id, outbox.c.campaign, outbox.c.priority,
+            outbox.c.payload, outbox.c.attempts,
+        )
+    )  # fmt: skip
+    rows = connection.execute(statement).all()
+    return sorted((Claimed(*row) for row in rows), key=lambda c: (c.priority, c.id))
+
+
+_FINISH = (
+    update(outbox)
+    .where(outbox.c.id == bindparam("row_id"), outbox.c.state == SENDING)
+    .values(state=bindparam("new_state"), sent_at=bindparam("at"), error=bindparam("why"))
+)
+
+
+def finish(connection: Connection, outcomes: Sequence[tuple[int, str, str | None]], now: datetime) -> None:
+    """Record (row id, final state, error) for rows this worker claimed."""
+    if outcomes:
+        connection.execute(
+            _FINISH,
+            [
+                {"row_id": i, "new_state": s, "at": now, "why": (e or None) and e[:300]}
+                for i, s, e in outcomes
+            ],
+        )
+
+
+def retry_later(connection: Connection, row_id: int, at: datetime, attempts: int, error: str) -> None:
+    connection.execute(
+        update(outbox)
+        .where(outbox.c.id == row_id)
+        .values(state=PENDING, not_before=at, attempts=attempts, error=error[:300], claimed_by=None)
+    )
+
+
+def drop_chat(connection: Connection, bot_id: int, chat_id: int) -> int:
+    """A learner who blocked the bot: nothing more is sent to them."""
+    result = connection.execute(
+        update(outbox)
+        .where(outbox.c.bot_id == bot_id, outbox.c.chat_id == chat_id, outbox.c.state == PENDING)
+        .values(state=DROPPED, error="learner unreachable")
+    )
+    return max(result.rowcount, 0)
+
+
+def release_stale(connection: Connection, now: datetime, lease: timedelta) -> int:
+    """Give rows claimed by a worker that died back to the queue."""
+    result = connection.execute(
+        update(outbox)
+        .where(outbox.c.state == SENDING, outbox.c.claimed_at < now - lease)
+        .values(state=PENDING, claimed_by=None)
+    )
+    return max(result.rowcount, 0)
+
+
+def campaign_counts(connection: Connection, campaign: str) -> dict[str, int]:
+    rows = connection.execute(
+        select(outbox.c.state, func.count()).where(outbox.c.campaign == campaign).group_by(outbox.c.state)
+    ).all()
+    return {state: count for state, count in rows}
+
+
+def cancel(connection: Connection, campaign: str) -> int:
+    result = connection.execute(
+        update(outbox).where(outbox.c.campaign == campaign, outbox.c.state == PENDING).values(state=CANCELLED)
+    )
+    return max(result.rowcount, 0)
+
+
+def pending_count(connection: Connection, bot_id: int | None = None) -> int:
+    query = select(func.count()).select_from(outbox).where(outbox.c.state.in_((PENDING, SENDING)))
+    if bot_id is not None:
+        query = query.where(outbox.c.bot_id == bot_id)
+    return int(connection.execute(query).scalar_one())
