@@ -233,7 +233,8 @@ class RedisSendBudget:
     """The budget in Redis, shared by all processes that send for the same bots.
 
     Keys are `{prefix}:{<bot_id>}:pause|global|chat:<chat_id>`; the braces keep one bot's keys
-    in one Redis Cluster slot. Every key expires about a second after it stops mattering.
+    in one Redis Cluster slot. Every key expires about a second after it stops mattering. At most
+    `max_in_flight` Redis calls run at once per budget object; waiting for a slot holds none.
     """
 
     def __init__(
@@ -243,11 +244,15 @@ class RedisSendBudget:
         *,
         prefix: str = "hocvuso:budget",
         owns_client: bool = False,
+        max_in_flight: int = 32,
     ) -> None:
         self.limits = limits = limits or Limits()
         self._redis = redis
         self._prefix = prefix
         self._owns_client = owns_client
+        # Callers beyond this many queue here instead of each taking a connection from the pool
+        # (redis-py's default pool raises past 100 connections).
+        self._in_flight = asyncio.Semaphore(max_in_flight)
         self._interval = _micros(limits.interval)
         private, group = limits.chat_schedule(1), limits.chat_schedule(-1)
         self._private = (_micros(private[0]), _micros(private[1]))
@@ -272,7 +277,8 @@ class RedisSendBudget:
         interval, tolerance = self._group if chat_id < 0 else self._private
         args = [interval, tolerance, self._interval, _EXPIRY_MARGIN_MS]
         while True:
-            outcome, micros = await self._acquire(keys=keys, args=args)
+            async with self._in_flight:
+                outcome, micros = await self._acquire(keys=keys, args=args)
             wait = int(micros) / 1_000_000
             if int(outcome) != _GRANTED:
                 await asyncio.sleep(wait)
@@ -282,14 +288,16 @@ class RedisSendBudget:
             await asyncio.sleep(wait)
             if wait < _RECHECK_AFTER:
                 return
-            left = int(await self._pause_left(keys=[pause_key])) / 1_000_000
+            async with self._in_flight:
+                left = int(await self._pause_left(keys=[pause_key])) / 1_000_000
             if left <= 0:
                 return
             # Paused while this caller waited for its slot: wait the pause out, then queue again.
             await asyncio.sleep(left)
 
     async def pause(self, bot_id: int, seconds: float) -> None:
-        await self._pause(keys=[self._key(bot_id, "pause")], args=[_micros(seconds), _EXPIRY_MARGIN_MS])
+        async with self._in_flight:
+            await self._pause(keys=[self._key(bot_id, "pause")], args=[_micros(seconds), _EXPIRY_MARGIN_MS])
 
     async def close(self) -> None:
         if self._owns_client:

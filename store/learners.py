@@ -217,3 +217,13 @@ def export(connection: Connection, row: RowMapping | None) -> dict[str, Any]:
         "quiz_answers": rows_of(answers_table),
         "reviews": rows_of(reviews_table),
     }
+
+
+def insert_many(connection: Connection, bot_id: int, states: list[LearnerState]) -> None:
+    """Bulk import (seeding a deployment from another system, tests, benchmarks)."""
+    now = datetime.now(UTC)
+    rows = [
+        {"bot_id": bot_id, "chat_id": s.chat_id, "created_at": now, **_columns(s, [], now)} for s in states
+    ]
+    if rows:
+        connection.execute(insert(learners_table), rows)

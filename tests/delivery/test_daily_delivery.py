@@ -1,0 +1,171 @@
+"""Ticks and the delivery worker against a real database and the sandbox Bot API."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from aiogram import Bot
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from sqlalchemy import func, select
+
+from flows.state import LearnerState, Step
+from scheduler.delivery import DeliveryWorker
+from scheduler.quiet_hours import QuietHours
+from scheduler.ticks import run_tick
+from store import learners, outbox
+from store.models import OutboxRow
+from tests.delivery.conftest import BOT_ID, TOKEN
+
+ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+EIGHT = datetime(2026, 11, 23, 8, 0, tzinfo=ZONE).astimezone(UTC)
+QUIET = QuietHours()
+
+
+def _bot(api) -> Bot:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(api.base_url))
+    return Bot(TOKEN, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+
+
+async def _seed(database, count: int, hour: int = 8, first: int = 1, **changes) -> list[int]:
+    ids = list(range(first, first + count))
+    states = [
+        LearnerState(chat_id, step=Step.READY, onboarded=True, language="vi", lesson_hour=hour).but(**changes)
+        for chat_id in ids
+    ]
+    await database.run(lambda c: learners.insert_many(c, BOT_ID, states))
+    return ids
+
+
+async def _states(database) -> dict[str, int]:
+    table = OutboxRow.__table__
+    rows = await database.run(
+        lambda c: c.execute(select(table.c.state, func.count()).group_by(table.c.state)).all()
+    )
+    return dict(rows)
+
+
+async def _drain(worker: DeliveryWorker) -> None:
+    while await worker.drain_once():
+        pass
+
+
+async def test_daily_lessons_and_tips_are_enqueued_once_and_delivered(database, sandbox, library):
+    ids = await _seed(database, 40)
+    await _seed(database, 5, hour=9, first=100)  # another hour: not due
+    await _seed(database, 3, first=200, paused=True)
+    first = await run_tick(database, library, "Asia/Ho_Chi_Minh", QUIET, EIGHT + timedelta(minutes=1))
+    again = await run_tick(database, library, "Asia/Ho_Chi_Minh", QUIET, EIGHT + timedelta(minutes=2))
+    assert (first.lessons, first.tips) == (40, 40)
+    assert (again.lessons, again.tips) == (0, 0)
+    bot = _bot(sandbox)
+    worker = DeliveryWorker(
+        database, bot, BOT_ID, library.media_root, ZONE, clock=lambda: EIGHT + timedelta(minutes=59)
+    )
+    await _drain(worker)
+    await bot.session.close()
+    assert await _states(database) == {"sent": 80}
+    first_lesson = library.curriculum("vi").lessons[library.lesson_order[0]]
+    for chat_id in ids:
+        texts = sandbox.sent_texts(chat_id)
+        assert len(texts) == 3  # greeting, lesson, tip
+        assert first_lesson.title in texts[1] and "Mẹo chống lừa đảo" in texts[2]
+    assert sandbox.sent_texts(100) == [] and sandbox.sent_texts(200) == []
+    state = await database.run(lambda c: learners.to_state(learners.find(c, BOT_ID, ids[0])))
+    assert state.step == Step.READING and state.lesson_id == first_lesson.id and state.tip_cursor == 1
+
+
+async def test_messages_are_spread_over_the_hour_and_held_in_quiet_hours(database, library):
+    await _seed(database, 200)
+    await _seed(database, 20, hour=22, first=1000)
+    await run_tick(database, library, "Asia/Ho_Chi_Minh", QUIET, EIGHT)
+    ten_pm = EIGHT + timedelta(hours=14)
+    await run_tick(database, library, "Asia/Ho_Chi_Minh", QUIET, ten_pm)
+    table = OutboxRow.__table__
+    rows = await database.run(
+        lambda c: c.execute(
+            select(table.c.chat_id, table.c.not_before).where(table.c.campaign.like("lesson:%"))
+        ).all()
+    )
+    morning = [nb for chat, nb in rows if chat < 1000]
+    minutes = {(_utc(nb) - EIGHT).seconds // 60 for nb in morning}
+    assert len(minutes) > 40 and all(0 <= (_utc(nb) - EIGHT).total_seconds() < 3600 for nb in morning)
+    night = [_utc(nb).astimezone(ZONE) for chat, nb in rows if chat >= 1000]
+    assert night and all(
+        t.hour >= 6 and t.date() == ten_pm.astimezone(ZONE).date() + timedelta(days=1) for t in night
+    )
+
+
+def _utc(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+async def test_broadcast_reaches_every_active_learner_exactly_once(database, sandbox, library):
+    ids = await _seed(database, 120)
+    rows = [
+        outbox.Outgoing(
+            BOT_ID, chat, "alert:1", outbox.URGENT, [{"type": "message", "text": "⚠️ test"}], EIGHT
+        )
+        for chat in ids
+    ]
+    await database.run(lambda c: outbox.enqueue(c, rows, EIGHT))
+    await database.run(lambda c: outbox.enqueue(c, rows, EIGHT))  # a second enqueue is a no-op
+    bot = _bot(sandbox)
+    workers = [
+        DeliveryWorker(
+            database, bot, BOT_ID, library.media_root, ZONE, batch=7, worker_id=f"w{i}", clock=lambda: EIGHT
+        )
+        for i in range(3)
+    ]
+    await asyncio.gather(*(_drain(w) for w in workers))
+    await bot.session.close()
+    assert all(sandbox.sent_texts(chat) == ["⚠️ test"] for chat in ids)
+    assert await _states(database) == {"sent": 120}
+
+
+async def test_blocked_learners_are_marked_and_skipped(database, sandbox, library):
+    ids = await _seed(database, 10)
+    for chat in ids[:3]:
+        await sandbox.learner(chat).block()
+    await run_tick(database, library, "Asia/Ho_Chi_Minh", QUIET, EIGHT)
+    bot = _bot(sandbox)
+    worker = DeliveryWorker(
+        database, bot, BOT_ID, library.media_root, ZONE, clock=lambda: EIGHT + timedelta(hours=1, minutes=-1)
+    )
+    await _drain(worker)
+    await bot.session.close()
+    states = await _states(database)
+    assert states.get("sent") == 14 and states.get("blocked") == 3 and states.get("dropped") == 3
+    for chat in ids[:3]:
+        learner = await database.run(lambda c, chat=chat: learners.to_state(learners.find(c, BOT_ID, chat)))
+        assert not learner.active
+    again = await run_tick(database, library, "Asia/Ho_Chi_Minh", QUIET, EIGHT + timedelta(days=1))
+    assert again.lessons == 0  # the 7 others are reading yesterday's lesson, the 3 are inactive
+
+
+async def test_reminders_rotate_and_stop_after_three(database, library):
+    await _seed(
+        database,
+        1,
+        step=Step.READING,
+        lesson_id=library.lesson_order[0],
+        last_opened_on=EIGHT.date() - timedelta(days=10),
+    )
+    sent = []
+    for day in range(0, 12, 2):
+        report = await run_tick(database, library, "Asia/Ho_Chi_Minh", QUIET, EIGHT + timedelta(days=day))
+        sent.append(report.reminders)
+    assert sent == [1, 1, 1, 0, 0, 0]
+    table = OutboxRow.__table__
+    payloads = await database.run(
+        lambda c: (
+            c.execute(select(table.c.payload).where(table.c.campaign.like("reminder:%"))).scalars().all()
+        )
+    )
+    texts = [p[0]["text"] for p in payloads]
+    assert len(set(texts)) == 3
+    assert not any(word in " ".join(texts).lower() for word in ("lười", "tại sao bạn", "phải học"))
