@@ -8,6 +8,7 @@ import json
 import logging
 import sys
 
+from bot import operator_cli
 from bot.logs import setup_logging
 from bot.settings import SettingsError, load_settings
 from content.library import ContentError
@@ -18,6 +19,12 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="start the bot (the terminal chat when BOT_TOKEN is not set)")
     run.add_argument("--webhook", action="store_true", help="serve a webhook instead of long polling")
+    run.add_argument(
+        "--role",
+        choices=("all", "bot", "scheduler", "delivery"),
+        default="all",
+        help="which part to run in this process (default: all of them)",
+    )
     commands.add_parser("chat", help="try the bot in this terminal, no Telegram account needed")
     db = commands.add_parser("db", help="database schema")
     db.add_subparsers(dest="db_command", required=True).add_parser(
@@ -28,6 +35,7 @@ def _parser() -> argparse.ArgumentParser:
     content_commands.add_parser("check", help="list every problem with its file and line")
     stats = content_commands.add_parser("stats", help="lessons, questions, tips and drills per language")
     stats.add_argument("--json", action="store_true", help="print the counts as JSON")
+    operator_cli.add_commands(commands)
     return parser
 
 
@@ -46,26 +54,27 @@ def _content(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _run(webhook: bool) -> None:
-    from bot.app import build_app, run_polling
-    from bot.webhook import run_webhook
+async def _run(webhook: bool, role: str) -> None:
+    from bot.app import ROLES, build_app, run_roles
 
     settings = load_settings()
-    if not settings.bot_token and not webhook:
+    if not settings.tokens and not webhook and role == "all":
         from bot.terminal_chat import chat
 
         await chat(settings)
         return
     app = await build_app(settings)
     try:
-        await (run_webhook(app) if webhook else run_polling(app))
+        await run_roles(app, set(ROLES) if role == "all" else {role}, webhook=webhook)
     finally:
         await app.close()
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    setup_logging(logging.WARNING if args.command in ("content", "chat", "db") else logging.INFO)
+    setup_logging(
+        logging.WARNING if args.command in ("content", "chat", "db", "alert", "capacity") else logging.INFO
+    )
     try:
         if args.command == "content":
             return _content(args)
@@ -75,12 +84,14 @@ def main(argv: list[str] | None = None) -> int:
             upgrade(load_settings().database_url)
             print("database schema is up to date")
             return 0
+        if args.command in ("alert", "capacity"):
+            return operator_cli.run(args)
         if args.command == "chat":
             from bot.terminal_chat import chat
 
             asyncio.run(chat(load_settings()))
             return 0
-        asyncio.run(_run(args.webhook))
+        asyncio.run(_run(args.webhook, args.role))
         return 0
     except (SettingsError, ContentError) as error:
         print(f"hocvuso: {error}", file=sys.stderr)

@@ -3,6 +3,7 @@ line naming it, because an operator reading a stack trace at 6 a.m. helps no lea
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -23,6 +24,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
     bot_token: str | None = Field(default=None, pattern=r"^\d+:[A-Za-z0-9_-]+$")
+    bot_tokens: Annotated[tuple[str, ...], NoDecode] = ()  # several bots, e.g. one per province
     telegram_api_url: str = OFFICIAL_API
     database_url: str = DEFAULT_DATABASE
     redis_url: str | None = None
@@ -31,6 +33,10 @@ class Settings(BaseSettings):
     webhook_url: str | None = Field(default=None, pattern=r"^https?://")
     webhook_listen: str = "127.0.0.1:8080"
     webhook_secret: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,256}$")
+    send_rate: float | None = Field(default=None, gt=0, le=1000)  # messages a second per bot
+    paid_broadcast: bool = False  # allow_paid_broadcast: up to 1000 a second, paid in Stars
+    quiet_hours: str = Field(default="21-6", pattern=r"^\d{1,2}-\d{1,2}$")
+    scheduler_interval: float = Field(default=60.0, gt=0)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -40,6 +46,24 @@ class Settings(BaseSettings):
             if not all(part.lstrip("-").isdigit() for part in parts):
                 raise ValueError("must be Telegram user ids separated by commas")
             return tuple(int(part) for part in parts)
+        return value
+
+    @field_validator("bot_tokens", mode="before")
+    @classmethod
+    def _split_tokens(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            tokens = tuple(part.strip() for part in value.split(",") if part.strip())
+            if not all(re.fullmatch(r"\d+:[A-Za-z0-9_-]+", token) for token in tokens):
+                raise ValueError("must be bot tokens (123456:ABC...) separated by commas")
+            return tokens
+        return value
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _hours(cls, value: str) -> str:
+        start, end = (int(part) for part in value.split("-"))
+        if not (0 <= start <= 23 and 0 <= end <= 23):
+            raise ValueError("must be two hours from 0 to 23, like 21-6")
         return value
 
     @field_validator("timezone")
@@ -76,6 +100,23 @@ class Settings(BaseSettings):
         if not host or not port.isdigit() or not 0 < int(port) < 65536:
             raise ValueError("must be host:port, for example 0.0.0.0:8080")
         return value
+
+    @property
+    def tokens(self) -> tuple[str, ...]:
+        """Every bot of the deployment, BOT_TOKEN first, each once."""
+        return tuple(dict.fromkeys(t for t in (self.bot_token, *self.bot_tokens) if t))
+
+    @property
+    def rate(self) -> float:
+        """Messages a second each bot may send: SEND_RATE, else 1000 with paid broadcast, else 30."""
+        if self.send_rate is not None:
+            return self.send_rate
+        return 1000.0 if self.paid_broadcast else 30.0
+
+    @property
+    def quiet(self) -> tuple[int, int]:
+        start, end = (int(part) for part in self.quiet_hours.split("-"))
+        return start, end
 
     @property
     def zone(self) -> ZoneInfo:

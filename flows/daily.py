@@ -82,7 +82,8 @@ def review_message(state: LearnerState, ctx: Context, question_id: str) -> Messa
     options = "\n".join(f"{LETTERS[i]}. {escape(o.text)}" for i, o in enumerate(question.options))
     text = t("review.question", question=escape(question.question), options=options)
     buttons = tuple(
-        (Button(f"{LETTERS[i]}. {o.text}", make("rev", question_id, i)),) for i, o in enumerate(question.options)
+        (Button(f"{LETTERS[i]}. {o.text}", make("rev", question_id, i)),)
+        for i, o in enumerate(question.options)
     )
     return Message(text, buttons=buttons)
 

@@ -81,8 +81,12 @@ class Limits:
 
 @runtime_checkable
 class SendBudget(Protocol):
-    async def acquire(self, bot_id: int, chat_id: int) -> None:
-        """Wait until one message to chat_id may go out (group chats have negative ids)."""
+    async def acquire(self, bot_id: int, chat_id: int, per_chat: bool = True) -> None:
+        """Wait until one message to chat_id may go out (group chats have negative ids).
+
+        `per_chat=False` takes only the bot's global slot: for direct replies, which a learner
+        paces by their own taps and which must not queue behind a broadcast to the same chat.
+        """
         ...
 
     async def pause(self, bot_id: int, seconds: float) -> None:
@@ -116,7 +120,7 @@ class LocalSendBudget:
         """Chat entries held in memory (entries in the past are dropped every `prune_every` s)."""
         return sum(len(bot.chats) for bot in self._bots.values())
 
-    async def acquire(self, bot_id: int, chat_id: int) -> None:
+    async def acquire(self, bot_id: int, chat_id: int, per_chat: bool = True) -> None:
         bot = self._bots.get(bot_id)
         if bot is None:
             bot = self._bots[bot_id] = _Bot()
@@ -129,7 +133,7 @@ class LocalSendBudget:
                 await asyncio.sleep(bot.paused_until - now)
                 continue
             chats = bot.chats
-            chat = chats.get(chat_id, now)
+            chat = chats.get(chat_id, now) if per_chat else now
             if chat < now:
                 chat = now
             if chat - tolerance > now + _EPSILON:
@@ -137,7 +141,8 @@ class LocalSendBudget:
                 continue
             slot = bot.tat if bot.tat > now else now
             bot.tat = slot + self._interval
-            chats[chat_id] = (slot if slot > chat else chat) + interval
+            if per_chat:
+                chats[chat_id] = (slot if slot > chat else chat) + interval
             wait = slot - now
             if wait <= _EPSILON:
                 return
@@ -173,7 +178,7 @@ local now = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
 """
 
 # KEYS: paused-until, global TAT, chat TAT.
-# ARGV: chat interval, chat tolerance, global interval (all µs), expiry margin (ms).
+# ARGV: chat interval, chat tolerance, global interval (all µs), expiry margin (ms), per chat (1/0).
 # Returns {0, wait}: a slot is reserved `wait` µs from now; {1, wait}: paused; {2, wait}: the
 # chat is busy, ask again in `wait` µs (nothing was reserved).
 _ACQUIRE = (
@@ -181,18 +186,24 @@ _ACQUIRE = (
     + """
 local paused = tonumber(redis.call('GET', KEYS[1]) or '0')
 if paused > now then return {1, paused - now} end
-local tolerance = tonumber(ARGV[2])
-local chat = tonumber(redis.call('GET', KEYS[3]) or '0')
-if chat < now then chat = now end
-if chat - tolerance > now then return {2, chat - tolerance - now} end
+local per_chat = ARGV[5] == '1'
+local chat = now
+if per_chat then
+  local tolerance = tonumber(ARGV[2])
+  chat = tonumber(redis.call('GET', KEYS[3]) or '0')
+  if chat < now then chat = now end
+  if chat - tolerance > now then return {2, chat - tolerance - now} end
+end
 local margin = tonumber(ARGV[4])
 local slot = tonumber(redis.call('GET', KEYS[2]) or '0')
 if slot < now then slot = now end
 local tat = slot + tonumber(ARGV[3])
 redis.call('SET', KEYS[2], string.format('%d', tat), 'PX', math.ceil((tat - now) / 1000) + margin)
-if slot > chat then chat = slot end
-chat = chat + tonumber(ARGV[1])
-redis.call('SET', KEYS[3], string.format('%d', chat), 'PX', math.ceil((chat - now) / 1000) + margin)
+if per_chat then
+  if slot > chat then chat = slot end
+  chat = chat + tonumber(ARGV[1])
+  redis.call('SET', KEYS[3], string.format('%d', chat), 'PX', math.ceil((chat - now) / 1000) + margin)
+end
 return {0, slot - now}
 """
 )
@@ -271,11 +282,11 @@ class RedisSendBudget:
     def _key(self, bot_id: int, name: str) -> str:
         return f"{self._prefix}:{{{bot_id}}}:{name}"
 
-    async def acquire(self, bot_id: int, chat_id: int) -> None:
+    async def acquire(self, bot_id: int, chat_id: int, per_chat: bool = True) -> None:
         pause_key = self._key(bot_id, "pause")
         keys = [pause_key, self._key(bot_id, "global"), self._key(bot_id, f"chat:{chat_id}")]
         interval, tolerance = self._group if chat_id < 0 else self._private
-        args = [interval, tolerance, self._interval, _EXPIRY_MARGIN_MS]
+        args = [interval, tolerance, self._interval, _EXPIRY_MARGIN_MS, 1 if per_chat else 0]
         while True:
             async with self._in_flight:
                 outcome, micros = await self._acquire(keys=keys, args=args)

@@ -75,6 +75,7 @@ class DeliveryWorker:
     lease: timedelta = timedelta(seconds=60)
     max_attempts: int = 5
     idle_wait: float = 0.5
+    paid_broadcast: bool = False
     worker_id: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
     stats: DeliveryStats = field(default_factory=DeliveryStats)
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
@@ -130,7 +131,7 @@ class DeliveryWorker:
     async def _send(self, row: outbox.Claimed) -> _Result:
         try:
             for reply in from_payload(row.payload):
-                await show(self.bot, row.chat_id, reply, self.media_root, None)
+                await show(self.bot, row.chat_id, reply, self.media_root, None, paid=self.paid_broadcast)
         except TelegramForbiddenError as error:
             return _Result(row, outbox.BLOCKED, error.message)
         except TelegramRetryAfter as error:

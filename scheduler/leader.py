@@ -79,12 +79,16 @@ class RedisLeader:
         if await self.redis.set(REDIS_KEY, self.me, nx=True, px=self.lease_ms):
             return True
         holder = await self.redis.get(REDIS_KEY)
-        if holder is not None and holder.decode() == self.me:
+        if holder is not None and _text(holder) == self.me:
             await self.redis.pexpire(REDIS_KEY, self.lease_ms)
             return True
         return False
 
     async def release(self) -> None:
         holder = await self.redis.get(REDIS_KEY)
-        if holder is not None and holder.decode() == self.me:
+        if holder is not None and _text(holder) == self.me:
             await self.redis.delete(REDIS_KEY)
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value

@@ -12,9 +12,11 @@ class QuietHours:
     end: int = 6
 
     def contains(self, local: datetime) -> bool:
+        return self.contains_hour(local.hour)
+
+    def contains_hour(self, hour: int) -> bool:
         if self.start == self.end:
             return False
-        hour = local.hour
         if self.start < self.end:
             return self.start <= hour < self.end
         return hour >= self.start or hour < self.end

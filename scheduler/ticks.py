@@ -12,10 +12,10 @@ from their chat id, so a busy hour does not all leave in its first second.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from functools import partial
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Table, and_, bindparam, func, or_, select, update
@@ -234,7 +234,20 @@ def _state_values(learner_id: int, state: LearnerState) -> dict[str, Any]:
     }
 
 
-Pass = Callable[[Connection, Library, Clock, QuietHours, str, int], tuple[TickReport, int | None]]
+class Pass(Protocol):
+    """One kind of due message: handles the chunk of learners after `after`, returns the last id."""
+
+    def __call__(
+        self,
+        connection: Connection,
+        library: Library,
+        clock: Clock,
+        quiet: QuietHours,
+        default_zone: str,
+        after: int,
+    ) -> tuple[TickReport, int | None]: ...
+
+
 # Reminders first: they go to learners whose lesson is waiting unopened, and a learner who gets
 # today's lesson in the next pass is then no longer "ready", so nobody gets both in one hour.
 PASSES: tuple[Pass, ...] = (reminders, lessons_and_tips, due_reviews)
@@ -259,10 +272,14 @@ async def run_tick(
         for step in PASSES:
             after: int | None = 0
             while after is not None:
-                start = after
                 chunk, after = await database.run(
-                    lambda c, step=step, start=start, clock=clock: step(
-                        c, library, clock, quiet, default_zone, start
+                    partial(
+                        step,
+                        library=library,
+                        clock=clock,
+                        quiet=quiet,
+                        default_zone=default_zone,
+                        after=after,
                     )
                 )
                 report.add(chunk)

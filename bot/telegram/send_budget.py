@@ -75,12 +75,14 @@ def budget_chat_id(chat_id: int | str) -> int:
 class SendBudgetMiddleware(BaseRequestMiddleware):
     """Acquire before each message-sending request; pause the bot's budget on 429.
 
-    `bot_id` None means the id in the bot's token (`bot.id`).
+    `bot_id` None means the id in the bot's token (`bot.id`). `per_chat=False` (direct replies)
+    takes only the bot's global slot; the outbox's session keeps the per-chat and group pacing.
     """
 
-    def __init__(self, budget: SendBudget, bot_id: int | None = None) -> None:
+    def __init__(self, budget: SendBudget, bot_id: int | None = None, per_chat: bool = True) -> None:
         self.budget = budget
         self.bot_id = bot_id
+        self.per_chat = per_chat
 
     async def __call__(
         self,
@@ -92,7 +94,7 @@ class SendBudgetMiddleware(BaseRequestMiddleware):
         if method.__api_method__ in SENDING_METHODS:
             chat_id = getattr(method, "chat_id", None)
             if chat_id is not None:
-                await self.budget.acquire(bot_id, budget_chat_id(chat_id))
+                await self.budget.acquire(bot_id, budget_chat_id(chat_id), self.per_chat)
         try:
             return await make_request(bot, method)
         except TelegramRetryAfter as error:

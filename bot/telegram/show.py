@@ -44,14 +44,24 @@ def markup(message: Message) -> Markup:
     return None
 
 
-async def show(bot: Bot, chat_id: int, reply: Reply, media_root: Path, personal_data: bytes | None) -> None:
+async def show(
+    bot: Bot, chat_id: int, reply: Reply, media_root: Path, personal_data: bytes | None, paid: bool = False
+) -> None:
+    """`paid`: allow_paid_broadcast, for the outbox when the deployment pays for 1000 a second."""
+    paid_broadcast = True if paid else None
     match reply:
         case Message():
-            await bot.send_message(chat_id, reply.text, reply_markup=markup(reply))
+            await bot.send_message(
+                chat_id, reply.text, reply_markup=markup(reply), allow_paid_broadcast=paid_broadcast
+            )
         case Media(kind="photo"):
-            await bot.send_photo(chat_id, FSInputFile(media_root / reply.path))
+            await bot.send_photo(
+                chat_id, FSInputFile(media_root / reply.path), allow_paid_broadcast=paid_broadcast
+            )
         case Media(kind="voice"):
-            await bot.send_voice(chat_id, FSInputFile(media_root / reply.path))
+            await bot.send_voice(
+                chat_id, FSInputFile(media_root / reply.path), allow_paid_broadcast=paid_broadcast
+            )
         case PersonalData() if personal_data is not None:
             document = BufferedInputFile(personal_data, filename=PERSONAL_DATA_FILE)
             await bot.send_document(chat_id, document, caption=reply.caption)
