@@ -14,6 +14,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from aiogram import BaseMiddleware, Bot, Dispatcher
@@ -176,6 +177,7 @@ def delivery_workers(app: App) -> list[DeliveryWorker]:
             app.settings.zone,
             app.quiet,
             batch=batch,
+            lease=timedelta(seconds=app.settings.delivery_lease),
             paid_broadcast=app.settings.paid_broadcast,
         )
         for handle in app.bots

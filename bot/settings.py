@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     paid_broadcast: bool = False  # allow_paid_broadcast: up to 1000 a second, paid in Stars
     quiet_hours: str = Field(default="21-6", pattern=r"^\d{1,2}-\d{1,2}$")
     scheduler_interval: float = Field(default=60.0, gt=0)
+    delivery_lease: float = Field(default=60.0, gt=0)  # seconds before a dead worker's rows return
 
     @field_validator("admin_ids", mode="before")
     @classmethod
