@@ -6,6 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from aiogram import Bot
+from aiogram.enums import ParseMode
 from aiogram.types import (
     BufferedInputFile,
     FSInputFile,
@@ -52,7 +53,11 @@ async def show(
     match reply:
         case Message():
             await bot.send_message(
-                chat_id, reply.text, reply_markup=markup(reply), allow_paid_broadcast=paid_broadcast
+                chat_id,
+                reply.text,
+                parse_mode=ParseMode.HTML,  # flows always speak Telegram HTML, whatever the bot's default
+                reply_markup=markup(reply),
+                allow_paid_broadcast=paid_broadcast,
             )
         case Media(kind="photo"):
             await bot.send_photo(

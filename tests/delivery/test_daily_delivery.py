@@ -169,3 +169,39 @@ async def test_reminders_rotate_and_stop_after_three(database, library):
     texts = [p[0]["text"] for p in payloads]
     assert len(set(texts)) == 3
     assert not any(word in " ".join(texts).lower() for word in ("lười", "tại sao bạn", "phải học"))
+
+
+async def test_a_429_pauses_the_bot_and_resumes_without_loss(database, library):
+    from bot.app import make_bot
+    from bot.sandbox import FakeBotAPI, FloodLimits
+    from bot.settings import load_settings
+    from scheduler.budget import Limits, LocalSendBudget
+
+    # Telegram allows 20/s here but the deployment was told 60/s: Telegram answers 429s, the bot
+    # pauses as told, and every message still arrives exactly once.
+    api = FakeBotAPI(
+        TOKEN, flood=FloodLimits(global_per_second=20, per_chat_per_second=5), allow_unknown_chats=True
+    )
+    await api.start()
+    budget = LocalSendBudget(Limits(per_second=60))
+    bot = make_bot(load_settings(_env_file=None, telegram_api_url=api.base_url), TOKEN, budget, per_chat=True)
+    try:
+        ids = await _seed(database, 90)
+        rows = [
+            outbox.Outgoing(BOT_ID, c, "alert:2", outbox.URGENT, [{"type": "message", "text": "!"}], EIGHT)
+            for c in ids
+        ]
+        await database.run(lambda c: outbox.enqueue(c, rows, EIGHT))
+        worker = DeliveryWorker(
+            database, bot, BOT_ID, library.media_root, ZONE, batch=30, clock=lambda: EIGHT
+        )
+        await _drain(worker)
+        while await _states(database) != {"sent": 90}:  # rows put back after a 429 come due again
+            await asyncio.sleep(0.2)
+            await _drain(DeliveryWorker(database, bot, BOT_ID, library.media_root, ZONE, batch=30))
+    finally:
+        await bot.session.close()
+        await api.stop()
+    assert api.stats.too_many_requests > 0
+    assert all(api.stats.sent_per_chat[c] == 1 for c in ids)
+    assert api.invalid_calls == []
