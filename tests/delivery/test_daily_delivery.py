@@ -205,3 +205,94 @@ async def test_a_429_pauses_the_bot_and_resumes_without_loss(database, library):
     assert api.stats.too_many_requests > 0
     assert all(api.stats.sent_per_chat[c] == 1 for c in ids)
     assert api.invalid_calls == []
+
+
+async def test_quiet_hours_hold_everything_but_urgent_alerts(database, sandbox, library):
+    ids = await _seed(database, 4)
+    late = datetime(2026, 11, 23, 23, 0, tzinfo=ZONE).astimezone(UTC)
+    rows = [
+        outbox.Outgoing(
+            BOT_ID, ids[0], "alert:9", outbox.URGENT, [{"type": "message", "text": "urgent"}], late
+        ),
+        outbox.Outgoing(BOT_ID, ids[1], "tip:x", outbox.NUDGE, [{"type": "message", "text": "tip"}], late),
+        outbox.Outgoing(
+            BOT_ID, ids[2], "lesson:x", outbox.LESSON, [{"type": "message", "text": "lesson"}], late
+        ),
+    ]
+    await database.run(lambda c: outbox.enqueue(c, rows, late))
+    bot = _bot(sandbox)
+    night = DeliveryWorker(database, bot, BOT_ID, library.media_root, ZONE, clock=lambda: late)
+    await _drain(night)
+    assert (
+        sandbox.sent_texts(ids[0]) == ["urgent"]
+        and not sandbox.sent_texts(ids[1])
+        and not sandbox.sent_texts(ids[2])
+    )
+    morning = DeliveryWorker(
+        database, bot, BOT_ID, library.media_root, ZONE, clock=lambda: late + timedelta(hours=8)
+    )
+    await _drain(morning)
+    await bot.session.close()
+    assert sandbox.sent_texts(ids[1]) == ["tip"] and sandbox.sent_texts(ids[2]) == ["lesson"]
+
+
+async def test_a_quiet_bot_wakes_when_the_learner_writes(database, library):
+    from bot.turns import Turns
+    from flows.events import Command
+    from store.chat_locks import LocalChatLocks
+
+    await _seed(
+        database,
+        1,
+        step=Step.READING,
+        lesson_id=library.lesson_order[0],
+        last_opened_on=EIGHT.date() - timedelta(days=10),
+    )
+    for day in range(0, 8, 2):
+        await run_tick(database, library, "Asia/Ho_Chi_Minh", QUIET, EIGHT + timedelta(days=day))
+    state_row = await database.run(lambda c: learners.find(c, BOT_ID, 1))
+    assert state_row["reminders_sent"] == 3
+    turns = Turns(database, library, ZONE, LocalChatLocks(), BOT_ID)
+    await turns.take(1, Command("progress"), 777)
+    state_row = await database.run(lambda c: learners.find(c, BOT_ID, 1))
+    assert state_row["reminders_sent"] == 0
+    report = await run_tick(database, library, "Asia/Ho_Chi_Minh", QUIET, EIGHT + timedelta(days=10))
+    assert report.reminders == 1
+
+
+async def test_each_learner_gets_their_lesson_at_their_own_hour_and_zone(database, library):
+    await _seed(database, 1, first=1)  # Vietnam, 8:00
+    await _seed(database, 1, first=2)
+    await database.run(
+        lambda c: c.exec_driver_sql("UPDATE learners SET timezone = 'Asia/Tokyo' WHERE chat_id = 2")
+    )
+    # 8:00 in Tokyo is 6:00 in Vietnam
+    at_six_vietnam = EIGHT - timedelta(hours=2)
+    report = await run_tick(database, library, "Asia/Ho_Chi_Minh", QUIET, at_six_vietnam)
+    assert report.lessons == 1
+    table = OutboxRow.__table__
+    chats = await database.run(
+        lambda c: c.execute(select(table.c.chat_id).where(table.c.campaign.like("lesson:%"))).scalars().all()
+    )
+    assert chats == [2]
+    assert (await run_tick(database, library, "Asia/Ho_Chi_Minh", QUIET, EIGHT)).lessons == 1
+
+
+async def test_learners_belong_to_the_bot_they_started(database, sandbox, library):
+    await _seed(database, 3, first=1)
+    other = [LearnerState(c, step=Step.READY, onboarded=True, language="vi", lesson_hour=8) for c in (11, 12)]
+    await database.run(lambda c: learners.insert_many(c, 6262, other))
+    await run_tick(database, library, "Asia/Ho_Chi_Minh", QUIET, EIGHT)
+    bot = _bot(sandbox)
+    worker = DeliveryWorker(
+        database, bot, BOT_ID, library.media_root, ZONE, clock=lambda: EIGHT + timedelta(minutes=59)
+    )
+    await _drain(worker)
+    await bot.session.close()
+    assert all(sandbox.sent_texts(c) for c in (1, 2, 3))
+    assert not sandbox.sent_texts(11) and not sandbox.sent_texts(12)
+    table = OutboxRow.__table__
+    waiting = await database.run(
+        lambda c: c.execute(select(table.c.bot_id, table.c.state).where(table.c.state == "pending")).all()
+    )
+    assert {bot_id for bot_id, _ in waiting} == {6262} and len(waiting) == 4  # lesson and tip for each
