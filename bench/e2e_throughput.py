@@ -114,6 +114,7 @@ async def main() -> None:
             bot_token="777:BENCH",
             telegram_api_url=api.base_url,
             database_url=f"sqlite+aiosqlite:///{workdir / 'bench.db'}",
+            send_rate=1000,  # direct replies share the bot's send budget: give it the paid-broadcast rate
         )
         app = await build_app(settings, library)
         task = asyncio.create_task(run_polling(app))
