@@ -23,7 +23,7 @@ from sqlalchemy import Connection, Table, and_, bindparam, func, or_, select, up
 from content.library import Library
 from flows import daily
 from flows.context import Context
-from flows.outcome import Outcome
+from flows.replies import Reply
 from flows.state import LearnerState
 from scheduler.payload import to_payload
 from scheduler.quiet_hours import QuietHours
@@ -143,18 +143,18 @@ def lessons_and_tips(
         if lesson is None:
             continue
         at = spread(row["chat_id"], clock, quiet)
-        outgoing.append(_outgoing(row, f"lesson:{clock.today}", LESSON, lesson, at))
+        outgoing.append(_outgoing(row, f"lesson:{clock.today}", LESSON, lesson.replies, at))
         tip = daily.tip_of_the_day(lesson.state, ctx)
         final = tip.state if tip else lesson.state
         if tip is not None:
-            outgoing.append(_outgoing(row, f"tip:{clock.today}", NUDGE, tip, at + TIP_DELAY))
+            outgoing.append(_outgoing(row, f"tip:{clock.today}", NUDGE, tip.replies, at + TIP_DELAY))
             report.tips += 1
         updates.append(_state_values(row["id"], final))
         report.lessons += 1
     enqueue(connection, outgoing, clock.now)
     if updates:
         connection.execute(_UPDATE_STATE, updates)
-    return report, rows[-1]["id"] if len(rows) == CHUNK else None
+    return report, _resume_after(rows)
 
 
 def reminders(
@@ -178,15 +178,13 @@ def reminders(
         if message is None:
             continue
         at = spread(row["chat_id"], clock, quiet)
-        outgoing.append(
-            _outgoing(row, f"reminder:{clock.today}", NUDGE, Outcome(learners.to_state(row), [message]), at)
-        )
+        outgoing.append(_outgoing(row, f"reminder:{clock.today}", NUDGE, [message], at))
         noted.append({"learner_id": row["id"], "today": clock.today})
     report.reminders = len(noted)
     enqueue(connection, outgoing, clock.now)
     if noted:
         connection.execute(_NOTE_REMINDER, noted)
-    return report, rows[-1]["id"] if len(rows) == CHUNK else None
+    return report, _resume_after(rows)
 
 
 def due_reviews(
@@ -215,13 +213,18 @@ def due_reviews(
         message = daily.review_message(state, ctx, row["review_question"])
         if message is not None:
             at = spread(row["chat_id"], clock, quiet) + TIP_DELAY * 2
-            outgoing.append(_outgoing(row, f"review:{clock.today}", LESSON, Outcome(state, [message]), at))
+            outgoing.append(_outgoing(row, f"review:{clock.today}", LESSON, [message], at))
     report.reviews = enqueue(connection, outgoing, clock.now)
-    return report, rows[-1]["id"] if len(rows) == CHUNK else None
+    return report, _resume_after(rows)
 
 
-def _outgoing(row: Any, campaign: str, priority: int, outcome: Outcome, at: datetime) -> Outgoing:
-    return Outgoing(row["bot_id"], row["chat_id"], campaign, priority, to_payload(outcome.replies), at)
+def _outgoing(row: Any, campaign: str, priority: int, replies: list[Reply], at: datetime) -> Outgoing:
+    return Outgoing(row["bot_id"], row["chat_id"], campaign, priority, to_payload(replies), at)
+
+
+def _resume_after(rows: list[Any]) -> int | None:
+    """Where the next chunk starts: after the last id, or None when this chunk was the last."""
+    return rows[-1]["id"] if len(rows) == CHUNK else None
 
 
 def _state_values(learner_id: int, state: LearnerState) -> dict[str, Any]:
