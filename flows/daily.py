@@ -13,7 +13,7 @@ from content.markup import escape
 from content.model import Tip
 from flows.context import Context
 from flows.effects import ReviewAnswered
-from flows.lesson import LETTERS, feedback, lesson_messages, next_lesson_id
+from flows.lesson import GENTLE_GROUP, LETTERS, feedback, lesson_messages, next_lesson_id
 from flows.outcome import Outcome
 from flows.replies import Button, Message
 from flows.state import LearnerState, Step
@@ -30,9 +30,14 @@ def wants_messages(state: LearnerState) -> bool:
 
 
 def daily_lesson(state: LearnerState, ctx: Context) -> Outcome | None:
-    """Today's lesson, unless one is open, already studied today, or the curriculum is done."""
+    """Today's lesson, unless one is open, already studied today, or the curriculum is done.
+
+    Older adults go at a gentler pace: after a day with a lesson, the next day is a rest day.
+    """
     today = ctx.now.date()
     if not wants_messages(state) or state.step != Step.READY or state.last_study_day == today:
+        return None
+    if state.group == GENTLE_GROUP and state.last_study_day == today - timedelta(days=1):
         return None
     lesson_id = next_lesson_id(state, ctx)
     if lesson_id is None:

@@ -86,3 +86,12 @@ def test_no_daily_lesson_mid_quiz_or_after_todays(library, morning):
     assert daily.daily_lesson(ready.but(step=Step.QUIZ), ctx) is None
     assert daily.daily_lesson(ready.but(last_study_day=morning.date()), ctx) is None
     assert daily.daily_lesson(ready.but(active=False), ctx) is None
+
+
+def test_older_adults_rest_a_day_after_each_lesson(library, morning):
+    ctx = Context(library, morning)
+    gentle = LearnerState(1, step=Step.READY, onboarded=True, language="vi", group="older-adult")
+    yesterday = morning.date() - timedelta(days=1)
+    assert daily.daily_lesson(gentle.but(last_study_day=yesterday), ctx) is None
+    assert daily.daily_lesson(gentle.but(last_study_day=yesterday - timedelta(days=1)), ctx) is not None
+    assert daily.daily_lesson(gentle.but(group="worker", last_study_day=yesterday), ctx) is not None
