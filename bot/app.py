@@ -167,7 +167,7 @@ def leadership(app: App) -> Leadership:
 
 
 def delivery_workers(app: App) -> list[DeliveryWorker]:
-    batch = max(10, min(500, int(app.settings.rate)))  # about a second's worth in flight
+    batch = max(5, min(250, int(app.settings.rate) // 2))  # two lanes: about a second's worth in flight
     return [
         DeliveryWorker(
             app.database,

@@ -37,7 +37,9 @@ class Settings(BaseSettings):
     paid_broadcast: bool = False  # allow_paid_broadcast: up to 1000 a second, paid in Stars
     quiet_hours: str = Field(default="21-6", pattern=r"^\d{1,2}-\d{1,2}$")
     scheduler_interval: float = Field(default=60.0, gt=0)
-    delivery_lease: float = Field(default=60.0, gt=0)  # seconds before a dead worker's rows return
+    # Seconds before a dead worker's rows return to the queue. Keep it well above the time one
+    # batch can take (including waits on 429s), or several workers may send a slow batch twice.
+    delivery_lease: float = Field(default=60.0, ge=2)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -31,6 +31,7 @@ from store import learners
 from store.database import Database
 from store.models import ReviewRow
 from store.outbox import LESSON, NUDGE, Outgoing, enqueue
+from store.outbox import outbox as outbox_table
 
 CHUNK = 2000
 DEFAULT_LESSON_HOUR = 8  # for learners who skipped the question
@@ -163,9 +164,19 @@ def reminders(
     """A gentle reminder for learners who have not opened a lesson for two days."""
     cutoff = clock.today - timedelta(days=REMINDER_AFTER_DAYS)
     opened = func.coalesce(table.c.last_opened_on, func.date(table.c.created_at))
+    sent_today = (
+        select(outbox_table.c.id)
+        .where(
+            outbox_table.c.campaign == f"lesson:{clock.today}",
+            outbox_table.c.chat_id == table.c.chat_id,
+            outbox_table.c.bot_id == table.c.bot_id,
+        )
+        .exists()
+    )
     condition = and_(
         _base(clock, default_zone),
         table.c.step != "ready",  # a lesson is waiting, unopened or unfinished
+        ~sent_today,  # not the lesson that went out earlier this hour: that one needs no nudge yet
         opened <= cutoff,
         or_(table.c.last_reminder_on.is_(None), table.c.last_reminder_on <= cutoff),
     )
@@ -251,8 +262,8 @@ class Pass(Protocol):
     ) -> tuple[TickReport, int | None]: ...
 
 
-# Reminders first: they go to learners whose lesson is waiting unopened, and a learner who gets
-# today's lesson in the next pass is then no longer "ready", so nobody gets both in one hour.
+# Reminders go to learners whose lesson is waiting unopened and was not sent today, so a learner
+# never gets a lesson and a reminder about it in the same hour, whichever tick runs first.
 PASSES: tuple[Pass, ...] = (reminders, lessons_and_tips, due_reviews)
 
 

@@ -296,3 +296,13 @@ async def test_learners_belong_to_the_bot_they_started(database, sandbox, librar
         lambda c: c.execute(select(table.c.bot_id, table.c.state).where(table.c.state == "pending")).all()
     )
     assert {bot_id for bot_id, _ in waiting} == {6262} and len(waiting) == 4  # lesson and tip for each
+
+
+async def test_no_reminder_for_the_lesson_sent_earlier_the_same_hour(database, library):
+    await _seed(database, 1, last_opened_on=EIGHT.date() - timedelta(days=8))  # back from a long pause
+    first = await run_tick(database, library, "Asia/Ho_Chi_Minh", QUIET, EIGHT)
+    later = await run_tick(database, library, "Asia/Ho_Chi_Minh", QUIET, EIGHT + timedelta(minutes=1))
+    assert (first.lessons, first.reminders) == (1, 0)
+    assert (later.lessons, later.reminders) == (0, 0)
+    two_days_on = await run_tick(database, library, "Asia/Ho_Chi_Minh", QUIET, EIGHT + timedelta(days=2))
+    assert two_days_on.reminders == 1  # the lesson is still unopened two days later: now a nudge
