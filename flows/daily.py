@@ -13,7 +13,7 @@ from content.markup import escape
 from content.model import Tip
 from flows.context import Context
 from flows.effects import ReviewAnswered
-from flows.lesson import GENTLE_GROUP, LETTERS, feedback, lesson_messages, next_lesson_id
+from flows.lesson import GENTLE_GROUP, answer_buttons, feedback, lesson_messages, next_lesson_id, options_text
 from flows.outcome import Outcome
 from flows.replies import Button, Message
 from flows.state import LearnerState, Step
@@ -84,13 +84,8 @@ def review_message(state: LearnerState, ctx: Context, question_id: str) -> Messa
         return None
     t = Texts(ctx.library, state.lang)
     question = ctx.library.curriculum(state.lang).questions[question_id]
-    options = "\n".join(f"{LETTERS[i]}. {escape(o.text)}" for i, o in enumerate(question.options))
-    text = t("review.question", question=escape(question.question), options=options)
-    buttons = tuple(
-        (Button(f"{LETTERS[i]}. {o.text}", make("rev", question_id, i)),)
-        for i, o in enumerate(question.options)
-    )
-    return Message(text, buttons=buttons)
+    text = t("review.question", question=escape(question.question), options=options_text(question))
+    return Message(text, buttons=answer_buttons(question, "rev"))
 
 
 def answer_review(state: LearnerState, ctx: Context, question_id: str, option: str) -> Outcome | None:

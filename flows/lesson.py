@@ -77,23 +77,31 @@ def lesson_messages(state: LearnerState, ctx: Context, lesson_id: str) -> list[R
     return replies
 
 
+def options_text(question: Question) -> str:
+    """The options spelled out in the message, so a long one is readable even if its button is cut."""
+    return "\n".join(f"{LETTERS[i]}. {escape(o.text)}" for i, o in enumerate(question.options))
+
+
+def answer_buttons(question: Question, action: str) -> tuple[tuple[Button, ...], ...]:
+    """One large button per option, a row each; `action` is "ans" in a quiz, "rev" in a review."""
+    return tuple(
+        (Button(f"{LETTERS[i]}. {o.text}", make(action, question.id, i)),)
+        for i, o in enumerate(question.options)
+    )
+
+
 def question_message(state: LearnerState, ctx: Context) -> Message:
     t = Texts(ctx.library, state.lang)
     lesson = _lesson(state, ctx, state.lesson_id or "")
     question = lesson.questions[state.question_index]
-    options = "\n".join(f"{LETTERS[i]}. {escape(o.text)}" for i, o in enumerate(question.options))
     text = t(
         "quiz.question",
         number=state.question_index + 1,
         total=len(lesson.questions),
         question=escape(question.question),
-        options=options,
+        options=options_text(question),
     )
-    buttons = tuple(
-        (Button(f"{LETTERS[i]}. {o.text}", make("ans", question.id, i)),)
-        for i, o in enumerate(question.options)
-    )
-    return Message(text, buttons=buttons)
+    return Message(text, buttons=answer_buttons(question, "ans"))
 
 
 def mark_read(state: LearnerState, ctx: Context, lesson_id: str) -> Outcome | None:

@@ -14,13 +14,13 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Table, bindparam, delete, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import RowMapping
 
 from flows.daily import next_box
 from flows.effects import ForgetLearner, LessonFinished, QuestionAnswered, ReviewAnswered
 from flows.outcome import Outcome
 from flows.state import LearnerState, Step
+from store.database import insert_or_update
 from store.models import LearnerRow, LessonResultRow, QuizAnswerRow, ReviewRow
 
 RECENT_UPDATES_KEPT = 32  # enough to recognise a redelivered update, small enough to read per turn
@@ -145,9 +145,8 @@ def save(
 
 def _record_result(connection: Connection, learner_id: int, effect: LessonFinished) -> None:
     """A lesson taken again keeps one result: the latest."""
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
     values = {"correct": effect.correct, "total": effect.total, "finished_at": effect.at}
-    statement = dialect.insert(results_table).values(
+    statement = insert_or_update(connection, results_table).values(
         learner_id=learner_id, lesson_id=effect.lesson_id, **values
     )
     connection.execute(
@@ -158,8 +157,7 @@ def _record_result(connection: Connection, learner_id: int, effect: LessonFinish
 def _schedule_review(connection: Connection, learner_id: int, question_id: str, today: date) -> None:
     """A wrong answer: the question comes back tomorrow, in the first Leitner box."""
     box, due = next_box(1, False, today)
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(reviews_table).values(
+    statement = insert_or_update(connection, reviews_table).values(
         learner_id=learner_id, question_id=question_id, box=box, due_on=due
     )
     connection.execute(

@@ -15,8 +15,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Table, and_, bindparam, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
+from store.database import insert_or_update
 from store.models import OutboxRow
 
 outbox: Table = OutboxRow.__table__  # type: ignore[assignment]
@@ -47,11 +47,6 @@ class Claimed:
     attempts: int
 
 
-def _insert(connection: Connection) -> Any:
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    return dialect.insert(outbox)
-
-
 def enqueue(connection: Connection, rows: Iterable[Outgoing], now: datetime) -> int:
     """Insert the rows that are not there yet; returns how many were new."""
     values = [
@@ -64,7 +59,9 @@ def enqueue(connection: Connection, rows: Iterable[Outgoing], now: datetime) -> 
     ]  # fmt: skip
     if not values:
         return 0
-    statement = _insert(connection).on_conflict_do_nothing(index_elements=["campaign", "chat_id", "bot_id"])
+    statement = insert_or_update(connection, outbox).on_conflict_do_nothing(
+        index_elements=["campaign", "chat_id", "bot_id"]
+    )
     result = connection.execute(statement, values)
     return max(result.rowcount, 0)
 
