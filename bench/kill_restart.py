@@ -32,7 +32,9 @@ from delivery_support import (
     wait_until,
 )
 
+from bot.app import delivery_batch
 from content.library import Library
+from scheduler.delivery import DeliveryWorker
 from store.database import open_database
 
 RATE = 1000
@@ -40,8 +42,8 @@ LEASE = 2.0
 
 
 def in_flight_batch(rate: float) -> int:
-    """The worker's claim size, as bot.app.delivery_workers chooses it (about a second's worth)."""
-    return max(10, min(500, int(rate)))
+    """Rows the worker can have in flight: every lane's claim."""
+    return delivery_batch(rate) * DeliveryWorker.lanes
 
 
 def released(process: DeliveryProcess, since: datetime) -> str:

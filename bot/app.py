@@ -166,8 +166,14 @@ def leadership(app: App) -> Leadership:
     return AlwaysLeader()
 
 
+def delivery_batch(rate: float) -> int:
+    """Rows one lane claims: with both lanes, about a second's worth is in flight, which is also
+    the most a kill -9 can send twice."""
+    return max(5, min(250, int(rate) // DeliveryWorker.lanes))
+
+
 def delivery_workers(app: App) -> list[DeliveryWorker]:
-    batch = max(5, min(250, int(app.settings.rate) // 2))  # two lanes: about a second's worth in flight
+    batch = delivery_batch(app.settings.rate)
     return [
         DeliveryWorker(
             app.database,
