@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import logging
+import signal
 import sys
 
 from bot import operator_cli
@@ -64,8 +65,17 @@ async def _run(webhook: bool, role: str) -> None:
         await chat(settings)
         return
     app = await build_app(settings)
+    # SIGTERM (a deploy, systemd, a container stop) ends the roles the way Ctrl-C does: workers
+    # finish and record the batch in hand instead of leaving it to be sent again after the lease.
+    running = asyncio.current_task()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        if running is not None:
+            loop.add_signal_handler(signum, running.cancel)
     try:
         await run_roles(app, set(ROLES) if role == "all" else {role}, webhook=webhook)
+    except asyncio.CancelledError:
+        logging.getLogger("hocvuso").info("stopped")
     finally:
         await app.close()
 
