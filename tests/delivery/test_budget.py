@@ -73,6 +73,9 @@ async def make_budget(request) -> AsyncIterator[MakeBudget]:
         await _drop_keys(prefix)
 
 
+# The stamps are when acquire() returned, so a busy event loop or a slow Redis reply bunches a few
+# of them together even though the reserved slots are evenly spaced; the margins below (about 15%)
+# allow that, and still catch a budget that is not shared (it would show twice the count).
 def most_in_window(stamps: list[float], window: float) -> int:
     """The largest number of stamps inside any half-open window [t, t + window)."""
     stamps = sorted(stamps)
@@ -111,7 +114,7 @@ async def test_global_rate_is_smooth(make_budget):
     elapsed = time.monotonic() - start
     assert 0.85 < elapsed < 3.0  # 200 at 200/s: 1 s
     # any half second holds about 100, and the first tenth of a second no more than ~20
-    assert most_in_window(stamps, 0.5) <= 100 + 6
+    assert most_in_window(stamps, 0.5) <= 100 + 15
     assert sum(stamp < start + 0.1 for stamp in stamps) <= 20 + 4
 
 
@@ -123,7 +126,7 @@ async def test_sequential_sender_keeps_the_rate(make_budget):
         await budget.acquire(1, chat)
         stamps.append(time.monotonic())
     assert 0.5 < time.monotonic() - start < 3.0  # 60 at 100/s: 0.6 s
-    assert most_in_window(stamps, 0.25) <= 25 + 3
+    assert most_in_window(stamps, 0.25) <= 25 + 5
 
 
 async def test_each_bot_has_its_own_budget(make_budget):
@@ -322,7 +325,7 @@ async def test_two_redis_budgets_share_one_rate(redis_prefix):
     await first.close()
     await second.close()
     assert elapsed > 0.85  # 200 at 200/s between them: 1 s, not 0.5 s
-    assert most_in_window(stamps[0] + stamps[1], 0.5) <= 100 + 6
+    assert most_in_window(stamps[0] + stamps[1], 0.5) <= 100 + 15
 
 
 async def test_a_pause_reaches_another_redis_budget(redis_prefix):
@@ -403,7 +406,7 @@ async def test_two_processes_never_exceed_the_rate_together(redis_prefix):
         assert child.returncode == 0, err.decode()
     stamps = [json.loads(out) for out, _ in outputs]
     together = stamps[0] + stamps[1]
-    assert most_in_window(together, 0.5) <= 50 + 5  # 100/s between both processes
+    assert most_in_window(together, 0.5) <= 50 + 8  # 100/s between both processes
     assert len(together) <= 100 * duration + 10
     assert len(together) >= 100 * duration * 0.6
     assert min(len(stamps[0]), len(stamps[1])) >= len(together) * 0.25  # both really sent
