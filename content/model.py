@@ -104,6 +104,13 @@ class Curriculum:
     def lesson_order(self) -> tuple[str, ...]:
         return tuple(self.lessons)
 
+    def module(self, module_id: str) -> Module:
+        """The module a lesson belongs to (a handful of modules: a scan beats a second index)."""
+        for module in self.modules:
+            if module.id == module_id:
+                return module
+        raise KeyError(module_id)
+
 
 @dataclass(frozen=True, slots=True)
 class Named:

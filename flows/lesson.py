@@ -59,7 +59,7 @@ def lesson_messages(state: LearnerState, ctx: Context, lesson_id: str) -> list[R
     t = Texts(ctx.library, state.lang)
     lesson = _lesson(state, ctx, lesson_id)
     position = ctx.library.lesson_position[lesson_id] + 1
-    module = next(m for m in ctx.library.curriculum(state.lang).modules if m.id == lesson.module_id)
+    module = ctx.library.curriculum(state.lang).module(lesson.module_id)
     text = t(
         "lesson.message",
         module=module.title,
