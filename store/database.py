@@ -63,9 +63,7 @@ class ServerDatabase:
 class EmbeddedDatabase:
     def __init__(self, url: str) -> None:
         self.url = url
-        database = make_url(url).database
-        if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        _make_folder(url)
         self.engine: Engine = create_sync_engine(
             make_url(url).set(drivername="sqlite"), connect_args={"timeout": 30}
         )
@@ -85,6 +83,13 @@ class EmbeddedDatabase:
     async def dispose(self) -> None:
         await asyncio.get_running_loop().run_in_executor(self._thread, self.engine.dispose)
         self._thread.shutdown(wait=True)
+
+
+def _make_folder(url: str) -> None:
+    """An SQLite file's folder (./data by default) may not exist yet on a fresh checkout."""
+    database = make_url(url).database
+    if database and database != ":memory:":
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:
@@ -119,7 +124,5 @@ def upgrade(url: str, revision: str = "head") -> None:
 
 async def migrate(url: str) -> None:
     if is_sqlite(url):
-        database = make_url(url).database
-        if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        _make_folder(url)
     await asyncio.to_thread(upgrade, url)

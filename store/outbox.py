@@ -153,10 +153,3 @@ def cancel(connection: Connection, campaign: str) -> int:
         update(outbox).where(outbox.c.campaign == campaign, outbox.c.state == PENDING).values(state=CANCELLED)
     )
     return max(result.rowcount, 0)
-
-
-def pending_count(connection: Connection, bot_id: int | None = None) -> int:
-    query = select(func.count()).select_from(outbox).where(outbox.c.state.in_((PENDING, SENDING)))
-    if bot_id is not None:
-        query = query.where(outbox.c.bot_id == bot_id)
-    return int(connection.execute(query).scalar_one())
