@@ -40,9 +40,7 @@ def test_first_lesson_follows_curriculum_order_and_quiz_gives_feedback(library, 
 
 def test_next_lesson_straight_away_or_after_asking(library, morning):
     learner = _ready(library, morning)
-    learner.command("lesson")
-    learner.press("Tôi đã đọc xong")
-    learner.answer_all()
+    learner.take_lesson()
     learner.press("Học bài tiếp ngay")
     second = library.curriculum("vi").lessons[library.lesson_order[1]]
     assert second.title in learner.text and learner.state.lesson_id == second.id
@@ -50,9 +48,7 @@ def test_next_lesson_straight_away_or_after_asking(library, morning):
 
 def test_todays_lesson_after_finishing_one_offers_more_instead_of_forcing_it(library, morning):
     learner = _ready(library, morning)
-    learner.command("lesson")
-    learner.press("Tôi đã đọc xong")
-    learner.answer_all()
+    learner.take_lesson()
     learner.command("lesson")
     assert learner.state.step == Step.READY and "học xong bài hôm nay" in learner.text
     learner.press("Học thêm một bài")
@@ -61,8 +57,7 @@ def test_todays_lesson_after_finishing_one_offers_more_instead_of_forcing_it(lib
 
 def test_an_answer_button_cannot_be_used_twice(library, morning):
     learner = _ready(library, morning)
-    learner.command("lesson")
-    learner.press("Tôi đã đọc xong")
+    learner.start_quiz()
     token = next(b.token for b in learner.buttons if b.token.startswith("ans:"))
     learner.send(Press(token))
     answered = learner.state.answered
@@ -74,9 +69,7 @@ def test_an_answer_button_cannot_be_used_twice(library, morning):
 def test_progress_shows_modules_accuracy_streak_and_next(library, morning):
     learner = _ready(library, morning)
     for day in range(3):
-        learner.command("lesson")
-        learner.press("Tôi đã đọc xong")
-        learner.answer_all(right=day != 1)
+        learner.take_lesson(right=day != 1)
         learner.next_day()
     learner.command("progress")
     text = learner.text
@@ -89,22 +82,17 @@ def test_progress_shows_modules_accuracy_streak_and_next(library, morning):
 
 def test_streak_resets_after_a_gap_and_is_shown_as_zero(library, morning):
     learner = _ready(library, morning)
-    learner.command("lesson")
-    learner.press("Tôi đã đọc xong")
-    learner.answer_all()
+    learner.take_lesson()
     learner.next_day(4)
     learner.command("progress")
     assert "Chuỗi ngày học: 0 ngày" in learner.text
-    learner.command("lesson")
-    learner.press("Tôi đã đọc xong")
-    learner.answer_all()
+    learner.take_lesson()
     assert learner.state.streak == 1
 
 
 def test_commands_mid_quiz_answer_and_keep_the_quiz(library, morning):
     learner = _ready(library, morning)
-    learner.command("lesson")
-    learner.press("Tôi đã đọc xong")
+    learner.start_quiz()
     before = learner.state
     for name in ("progress", "help", "settings"):
         learner.command(name)
@@ -120,8 +108,7 @@ def test_commands_mid_quiz_answer_and_keep_the_quiz(library, morning):
 
 def test_settings_change_mid_quiz_returns_to_the_quiz(library, morning):
     learner = _ready(library, morning)
-    learner.command("lesson")
-    learner.press("Tôi đã đọc xong")
+    learner.start_quiz()
     learner.command("settings")
     learner.press("Đổi giờ học")
     learner.press("20 giờ")
@@ -133,9 +120,7 @@ def test_settings_change_mid_quiz_returns_to_the_quiz(library, morning):
 
 def test_older_adults_get_the_short_feedback(library, morning):
     learner = _ready(library, morning, group="Người cao tuổi")
-    learner.command("lesson")
-    learner.press("Tôi đã đọc xong")
-    learner.answer_all(right=False)
+    learner.take_lesson(right=False)
     assert "Nghỉ ngơi" in learner.text
 
 

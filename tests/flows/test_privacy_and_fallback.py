@@ -49,8 +49,7 @@ def test_forget_yes_deletes_and_stores_nothing_more(learner):
 
 
 def test_forget_mid_quiz_declined_returns_to_the_quiz(learner):
-    learner.command("lesson")
-    learner.press("Tôi đã đọc xong")
+    learner.start_quiz()
     learner.command("forget")
     learner.press("Không, giữ lại")
     assert learner.state.step == Step.QUIZ
@@ -69,8 +68,7 @@ def test_forget_mid_quiz_declined_returns_to_the_quiz(learner):
     ],
 )
 def test_non_text_gets_a_kind_answer_and_keeps_state(learner, kind, words):
-    learner.command("lesson")
-    learner.press("Tôi đã đọc xong")
+    learner.start_quiz()
     before = learner.state
     learner.sends(kind)
     assert words in learner.text

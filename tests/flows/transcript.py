@@ -74,6 +74,16 @@ class Learner:
         self.press(province)
         self.press(hour)
 
+    def start_quiz(self) -> None:
+        """Open today's lesson and press "I've read it"."""
+        self.command("lesson")
+        self.press("Tôi đã đọc xong")
+
+    def take_lesson(self, right: bool = True) -> None:
+        """Today's lesson from opening it to the score."""
+        self.start_quiz()
+        self.answer_all(right)
+
     def answer_all(self, right: bool = True) -> None:
         """Answer every question of the lesson in progress, all right or all wrong."""
         while self.state.step == "quiz":
