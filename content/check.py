@@ -2,7 +2,8 @@
 
 The loader reports what is wrong inside one file; this module adds what can only be seen by
 comparing languages (a missing translation, a different right answer) and the curriculum as a
-whole (module order with gaps).
+whole (module order with gaps, right answers that are too often the longest option), plus the
+fact guards that read every text for reporting advice known to be wrong.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from content import fact_guards, quiz_balance
 from content.loader import CONTENT_ROOT, Loaded, Location, load
 from content.model import Curriculum
 from content.problems import Problem
@@ -23,6 +25,8 @@ def check(root: Path = CONTENT_ROOT) -> tuple[Loaded, list[Problem]]:
     _check_languages(loaded)
     _check_module_order(loaded)
     _check_ui(loaded)
+    _check_longest_right(loaded)
+    _check_facts(loaded)
     return loaded, loaded.problems.sorted()
 
 
@@ -51,6 +55,7 @@ def _check_languages(loaded: Loaded) -> None:
     for language, curriculum in loaded.curricula.items():
         if language != REFERENCE_LANGUAGE:
             _compare(loaded, base, curriculum)
+            _compare(loaded, base.tracks_as_curriculum(), curriculum.tracks_as_curriculum())
 
 
 def _compare(loaded: Loaded, base: Curriculum, other: Curriculum) -> None:
@@ -113,6 +118,19 @@ def _compare(loaded: Loaded, base: Curriculum, other: Curriculum) -> None:
             twin_drill.channel,
         ):
             _report(loaded, lang, drill.id, f"verdict or channel differs from {base.language}")
+
+
+def _check_longest_right(loaded: Loaded) -> None:
+    """Reported at each module to rebalance, since that is where an editor has to work."""
+    for language, curriculum in loaded.curricula.items():
+        for module_id, message in quiz_balance.too_often_longest(curriculum):
+            _report(loaded, language, module_id, message)
+
+
+def _check_facts(loaded: Loaded) -> None:
+    """The guards read the files themselves: they cover every text, in the model or not."""
+    for finding in fact_guards.find(loaded.root):
+        loaded.problems.add(finding.path, finding.line, finding.message)
 
 
 def _check_module_order(loaded: Loaded) -> None:
