@@ -9,7 +9,7 @@ from pathlib import Path
 
 from content.check import check
 from content.loader import CONTENT_ROOT
-from content.model import Curriculum, Named
+from content.model import Curriculum, Module, Named
 
 DEFAULT_LANGUAGE = "vi"
 
@@ -57,6 +57,17 @@ class Library:
 
     def curriculum(self, language: str) -> Curriculum:
         return self.curricula.get(language) or self.curricula[DEFAULT_LANGUAGE]
+
+    @cached_property
+    def tracks(self) -> dict[str, Module]:
+        """The extra short track of each target group that has one, keyed by group id (reference
+        language: for ids and lesson counts; `track()` gives the learner's language)."""
+        return self.curricula[DEFAULT_LANGUAGE].tracks
+
+    def track(self, group: str, language: str) -> Module | None:
+        """The track the "who you are" answer unlocks, in the learner's language, or None when the
+        group has no track (citizens and older adults follow the main course only)."""
+        return self.curriculum(language).track(group)
 
     @cached_property
     def lesson_order(self) -> tuple[str, ...]:

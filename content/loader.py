@@ -50,22 +50,28 @@ def load(root: Path = CONTENT_ROOT) -> Loaded:
     languages = sorted(p.stem for p in (root / "ui").glob("*.yaml"))
     for language in languages:
         loaded.ui[language] = _read_ui(root / "ui" / f"{language}.yaml", language, loaded)
+    # Reference data first: a track names its target group, which must exist.
+    reference = curriculum_dir / "reference"
+    loaded.provinces = _read_named(reference / "provinces.yaml", "provinces", loaded)
+    loaded.groups = _read_named(reference / "groups.yaml", "groups", loaded)
+    loaded.reporting = _read_named(reference / "reporting.yaml", "channels", loaded)
     modules: dict[str, list[Module]] = {lang: [] for lang in languages}
     for module_dir in sorted(p for p in (curriculum_dir / "modules").glob("*") if p.is_dir()):
         for path in sorted(module_dir.glob("*.yaml")):
             module = _read_module(path, loaded)
             if module is not None:
                 modules.setdefault(path.stem, []).append(module)
+    tracks = _read_tracks(curriculum_dir / "tracks", loaded)
     tips = {p.stem: _read_tips(p, loaded) for p in sorted((curriculum_dir / "tips").glob("*.yaml"))}
     drills = {p.stem: _read_drills(p, loaded) for p in sorted((curriculum_dir / "drills").glob("*.yaml"))}
-    for language in sorted(set(modules) | set(tips) | set(drills)):
+    for language in sorted(set(modules) | set(tracks) | set(tips) | set(drills)):
         loaded.curricula[language] = Curriculum.build(
-            language, modules.get(language, []), tips.get(language, []), drills.get(language, [])
+            language,
+            modules.get(language, []),
+            tips.get(language, []),
+            drills.get(language, []),
+            tracks.get(language, []),
         )
-    reference = curriculum_dir / "reference"
-    loaded.provinces = _read_named(reference / "provinces.yaml", "provinces", loaded)
-    loaded.groups = _read_named(reference / "groups.yaml", "groups", loaded)
-    loaded.reporting = _read_named(reference / "reporting.yaml", "channels", loaded)
     return loaded
 
 
@@ -135,7 +141,7 @@ def _read_ui(path: Path, language: str, loaded: Loaded) -> dict[str, str]:
     return strings
 
 
-def _read_module(path: Path, loaded: Loaded) -> Module | None:
+def _read_module(path: Path, loaded: Loaded, track: bool = False) -> Module | None:
     data = _parse(path, loaded)
     if data is None:
         return None
@@ -144,16 +150,44 @@ def _read_module(path: Path, loaded: Loaded) -> Module | None:
     header = top.sub("module")
     module_id = header.identifier()
     _remember(loaded, language, module_id, path, header.line)
+    group = _track_group(header, path, loaded) if track else None
     lessons = [_read_lesson(item, path, module_id, loaded) for item in top.items("lessons")]
     if not lessons:
         top.report("lessons", "a module needs at least one lesson")
     return Module(
         module_id,
-        header.integer("order"),
+        -1 if track else header.integer("order"),
         header.text("title"),
         header.text("summary"),
         tuple(lessons),
+        group,
     )
+
+
+def _read_tracks(tracks_dir: Path, loaded: Loaded) -> dict[str, list[Module]]:
+    """One extra track per target group, in `tracks/<group-id>/<language>.yaml`, by language.
+
+    A track is read like a module, so ids, limits, sources and translations are checked the same
+    way, but it has no `order`: it sits beside the main course, not in it.
+    """
+    tracks: dict[str, list[Module]] = {}
+    for track_dir in sorted(p for p in tracks_dir.glob("*") if p.is_dir()):
+        for path in sorted(track_dir.glob("*.yaml")):
+            track = _read_module(path, loaded, track=True)
+            if track is not None:
+                tracks.setdefault(path.stem, []).append(track)
+    return tracks
+
+
+def _track_group(header: Fields, path: Path, loaded: Loaded) -> str:
+    """The group a track is for: it must be a known group, and the folder is named after it, which
+    also keeps any group from having two tracks."""
+    group = header.identifier("group")
+    if group and group not in {known.id for known in loaded.groups}:
+        header.report("group", f"unknown group '{group}' (see curriculum/reference/groups.yaml)")
+    if group and group != path.parent.name:
+        header.report("group", f"the track for '{group}' belongs in tracks/{group}/")
+    return group
 
 
 def _read_lesson(item: Any, path: Path, module_id: str, loaded: Loaded) -> Lesson:

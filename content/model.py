@@ -46,11 +46,18 @@ class Lesson:
 
 @dataclass(frozen=True, slots=True)
 class Module:
+    """A module of the main course, or a track: a short extra module for one target group.
+
+    A track has `group` set and stays out of the main lesson order (its `order` is -1), so adding
+    one never shifts a learner's place in the course everyone takes.
+    """
+
     id: str
     order: int
     title: str
     summary: str
     lessons: tuple[Lesson, ...]
+    group: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +85,11 @@ class Drill:
 
 @dataclass(frozen=True, slots=True)
 class Curriculum:
-    """Everything a learner can be taught in one language."""
+    """Everything a learner can be taught in one language.
+
+    `lessons` and `questions` index the main course only; the tracks, keyed by group id, keep
+    their own lessons so the main order, progress and reviews stay as they were.
+    """
 
     language: str
     modules: tuple[Module, ...]
@@ -86,6 +97,7 @@ class Curriculum:
     drills: tuple[Drill, ...] = ()
     lessons: dict[str, Lesson] = field(default_factory=dict)
     questions: dict[str, Question] = field(default_factory=dict)
+    tracks: dict[str, Module] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -94,19 +106,30 @@ class Curriculum:
         modules: list[Module],
         tips: list[Tip],
         drills: list[Drill],
+        tracks: list[Module] | None = None,
     ) -> Curriculum:
         ordered = tuple(sorted(modules, key=lambda module: module.order))
         lessons = {lesson.id: lesson for module in ordered for lesson in module.lessons}
         questions = {q.id: q for lesson in lessons.values() for q in lesson.questions}
-        return cls(language, ordered, tuple(tips), tuple(drills), lessons, questions)
+        by_group = {track.group: track for track in tracks or () if track.group}
+        return cls(language, ordered, tuple(tips), tuple(drills), lessons, questions, by_group)
+
+    def track(self, group: str) -> Module | None:
+        """The extra track for a target group; None for a group that has none."""
+        return self.tracks.get(group)
+
+    def tracks_as_curriculum(self) -> Curriculum:
+        """The tracks as if they were a course of their own, so every check written for modules
+        (same lessons, sources and right answers in each language) runs over them unchanged."""
+        return Curriculum.build(self.language, list(self.tracks.values()), [], [])
 
     @property
     def lesson_order(self) -> tuple[str, ...]:
         return tuple(self.lessons)
 
     def module(self, module_id: str) -> Module:
-        """The module a lesson belongs to (a handful of modules: a scan beats a second index)."""
-        for module in self.modules:
+        """The module or track a lesson belongs to (a handful of them: a scan beats a second index)."""
+        for module in (*self.modules, *self.tracks.values()):
             if module.id == module_id:
                 return module
         raise KeyError(module_id)
