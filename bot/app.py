@@ -35,13 +35,14 @@ from bot.telegram.routes import learner_router
 from bot.telegram.send_budget import SendBudgetMiddleware
 from bot.turns import Turns
 from content.library import Library
-from scheduler.budget import Limits, SendBudget, open_budget
+from scheduler.budget import Lane, Limits, SendBudget, open_budget
 from scheduler.delivery import DeliveryWorker
 from scheduler.leader import AlwaysLeader, Leadership, PostgresLeader, RedisLeader
 from scheduler.quiet_hours import QuietHours
 from scheduler.runner import SchedulerService
 from store.chat_locks import ChatLocks, LocalChatLocks, RedisChatLocks
 from store.database import Database, ServerDatabase, alembic_config, is_sqlite, migrate, open_database
+from store.recent_updates import LocalRecentUpdates, RecentUpdates, RedisRecentUpdates
 
 log = logging.getLogger("hocvuso")
 ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
@@ -101,15 +102,44 @@ async def prepare_database(settings: Settings) -> Database:
     return database
 
 
-def make_bot(settings: Settings, token: str, budget: SendBudget, per_chat: bool) -> Bot:
+def make_bot(settings: Settings, token: str, budget: SendBudget, lane: Lane | None) -> Bot:
+    """`lane` None: a session for replies, which retries 429s itself (each retry waits for the
+    budget again). `Lane.BULK`: the outbox's session, which leaves a 429 to the delivery worker,
+    so the row waits in the queue instead of holding a batch."""
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
-    session.middleware(RetryAfter())  # outermost: each retry acquires the budget again
-    session.middleware(SendBudgetMiddleware(budget, bot_id_of(token), per_chat=per_chat))
+    if lane is None:
+        session.middleware(RetryAfter())  # outermost: each retry acquires the budget again
+    session.middleware(SendBudgetMiddleware(budget, bot_id_of(token), lane=lane))
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 
 def bot_id_of(token: str) -> int:
     return int(token.split(":", 1)[0])
+
+
+class _OncePerUpdate(BaseMiddleware):
+    """A redelivered update is dropped here, before any handler, whoever sent it."""
+
+    def __init__(self, recent: RecentUpdates) -> None:
+        self.recent = recent
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        update_id = getattr(event, "update_id", None)
+        if update_id is None:
+            return await handler(event, data)
+        bot_id = data["bot"].id
+        if not await self.recent.first_time(bot_id, update_id):
+            return None
+        try:
+            return await handler(event, data)
+        except BaseException:
+            await self.recent.forget(bot_id, update_id)  # let Telegram's redelivery be handled
+            raise
 
 
 class _TurnsForBot(BaseMiddleware):
@@ -135,14 +165,16 @@ async def build_app(settings: Settings, library: Library | None = None) -> App:
     database = await prepare_database(settings)
     redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
     locks: ChatLocks = RedisChatLocks(redis) if redis is not None else LocalChatLocks()
-    budget = open_budget(Limits(per_second=settings.rate), settings.redis_url)
+    budget = open_budget(Limits(per_second=settings.rate, margin=settings.send_margin), settings.redis_url)
+    recent: RecentUpdates = RedisRecentUpdates(redis) if redis is not None else LocalRecentUpdates()
     bots = []
     for token in settings.tokens:
         bot_id = bot_id_of(token)
         turns = Turns(database, library, settings.zone, locks, bot_id)
-        replies = make_bot(settings, token, budget, per_chat=False)
-        bots.append(BotHandle(replies, bot_id, turns, make_bot(settings, token, budget, per_chat=True)))
+        replies = make_bot(settings, token, budget, lane=None)
+        bots.append(BotHandle(replies, bot_id, turns, make_bot(settings, token, budget, lane=Lane.BULK)))
     dispatcher = Dispatcher()
+    dispatcher.update.outer_middleware(_OncePerUpdate(recent))
     dispatcher.update.outer_middleware(_TurnsForBot({handle.bot_id: handle.turns for handle in bots}))
     dispatcher.include_router(learner_router())
     return App(settings, database, library, bots, dispatcher, budget, redis, QuietHours(*settings.quiet))
@@ -154,7 +186,10 @@ async def run_polling(app: App) -> None:
         await handle.bot.delete_webhook()
     log.info("polling for updates", extra={"bots": [h.bot_id for h in app.bots]})
     await app.dispatcher.start_polling(
-        *(h.bot for h in app.bots), allowed_updates=ALLOWED_UPDATES, handle_signals=False
+        *(h.bot for h in app.bots),
+        allowed_updates=ALLOWED_UPDATES,
+        handle_signals=False,
+        tasks_concurrency_limit=app.settings.update_concurrency,
     )
 
 

@@ -26,7 +26,12 @@ def _parser() -> argparse.ArgumentParser:
         default="all",
         help="which part to run in this process (default: all of them)",
     )
-    commands.add_parser("chat", help="try the bot in this terminal, no Telegram account needed")
+    chat = commands.add_parser("chat", help="try the bot in this terminal, no Telegram account needed")
+    chat.add_argument(
+        "--database",
+        metavar="URL",
+        help="keep the pretend learner here instead of the terminal chat's own ./data/chat.db",
+    )
     db = commands.add_parser("db", help="database schema")
     db.add_subparsers(dest="db_command", required=True).add_parser(
         "upgrade", help="migrate to the latest schema"
@@ -97,9 +102,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command in ("alert", "capacity"):
             return operator_cli.run(args)
         if args.command == "chat":
-            from bot.terminal_chat import chat
+            from bot.terminal_chat import CHAT_DATABASE, chat
 
-            asyncio.run(chat(load_settings()))
+            asyncio.run(chat(load_settings(), database_url=args.database or CHAT_DATABASE))
             return 0
         asyncio.run(_run(args.webhook, args.role))
         return 0

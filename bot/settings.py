@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     # Seconds before a dead worker's rows return to the queue. Keep it well above the time one
     # batch can take (including waits on 429s), or several workers may send a slow batch twice.
     delivery_lease: float = Field(default=60.0, ge=2)
+    send_margin: float = Field(default=0.96, gt=0, le=1)  # the share of SEND_RATE actually used
+    update_concurrency: int = Field(default=64, ge=1, le=10000)  # updates handled at once per process
+    outbox_retention_days: float = Field(default=30.0, gt=0)  # sent and failed rows are purged after
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -23,8 +23,10 @@ from flows.texts import Texts
 
 TOKEN = "1:TERMINAL-CHAT"
 LEARNER_ID = 1
-QUIET_AFTER = 0.3  # seconds without a new message before the prompt comes back
+QUIET_AFTER = 1.3  # seconds without a new message before the prompt comes back: a little over
+# the one-a-second pace the bot keeps in one chat, as on Telegram
 FIRST_REPLY_WAIT = 10.0
+CHAT_DATABASE = "sqlite+aiosqlite:///./data/chat.db"
 
 ReadLine = Callable[[str], Awaitable[str | None]]
 Write = Callable[[str], None]
@@ -152,11 +154,22 @@ async def converse(app: App, api: FakeBotAPI, read_line: ReadLine, write: Write,
         write(t("terminal.bye") + "\n")
 
 
-async def chat(settings: Settings, read_line: ReadLine = _stdin_line, write: Write | None = None) -> None:
+async def chat(
+    settings: Settings,
+    read_line: ReadLine = _stdin_line,
+    write: Write | None = None,
+    database_url: str = CHAT_DATABASE,
+) -> None:
+    """The terminal chat keeps its own database (and no Redis) unless told otherwise: trying the
+    bot on a production machine must never write a pretend learner into the real one."""
     api = FakeBotAPI(TOKEN, flood=FloodLimits(enabled=False))
     await api.start()
     _quiet_logs()
-    app = await build_app(settings.model_copy(update={"bot_token": TOKEN, "telegram_api_url": api.base_url}))
+    local = {
+        "bot_token": TOKEN, "bot_tokens": (), "telegram_api_url": api.base_url,
+        "database_url": database_url, "redis_url": None,
+    }  # fmt: skip
+    app = await build_app(settings.model_copy(update=local))
     try:
         out = write or (lambda text: print(text, end="", flush=True))
         await converse(app, api, read_line, out, ansi=write is None and sys.stdout.isatty())

@@ -1,8 +1,9 @@
 """One learner turn: lock the chat, load the learner, let the flow decide, save, all or nothing.
 
-Channel adapters call `take` and then show the outcome. Sending happens after the commit, still
-under the chat's lock, so replies keep their order and a crash before sending loses replies, never
-progress.
+Channel adapters call `take` inside `send_line` and then show the outcome. The chat lock (Redis
+when several processes answer) covers only the read and write of the learner's row; the send line,
+an in-process lock per chat, keeps one chat's replies in the order of its turns while they go out.
+Sending happens after the commit, so a crash before sending loses replies, never progress.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from flows.outcome import Outcome
 from flows.replies import PersonalData
 from flows.state import LearnerState
 from store import learners
-from store.chat_locks import ChatLocks
+from store.chat_locks import ChatLocks, LocalChatLocks
 from store.database import Database
 
 
@@ -48,8 +49,14 @@ class Turns:
         self.locks = locks
         self.bot_id = bot_id
 
+        self._send_lines = LocalChatLocks()
+
     def lock(self, chat_id: int) -> AbstractAsyncContextManager[None]:
         return self.locks.hold(f"{self.bot_id}:{chat_id}")
+
+    def send_line(self, chat_id: int) -> AbstractAsyncContextManager[None]:
+        """Hold while taking a turn and showing its outcome: one chat's replies stay in order."""
+        return self._send_lines.hold(str(chat_id))
 
     async def take(
         self, chat_id: int, event: Event, update_id: int | None, language_hint: str = "vi"
@@ -57,7 +64,7 @@ class Turns:
         """Handle one event; None when this update was already handled (Telegram redelivers)."""
 
         def work(connection: Connection) -> Turn | None:
-            row = learners.find(connection, self.bot_id, chat_id)
+            row = learners.find(connection, self.bot_id, chat_id, for_update=True)
             if learners.is_duplicate(row, update_id):
                 return None
             state = learners.to_state(row) if row else LearnerState(chat_id, language_hint=language_hint)
@@ -69,7 +76,8 @@ class Turns:
             learners.save(connection, row, self.bot_id, outcome, update_id)
             return Turn(outcome, personal_data)
 
-        return await self.database.run(work)
+        async with self.lock(chat_id):
+            return await self.database.run(work)
 
     async def mark_inactive(self, chat_id: int) -> None:
         """The learner blocked the bot (a 403 on sending): stop writing to them."""

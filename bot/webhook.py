@@ -1,20 +1,82 @@
-"""Webhook mode: Telegram pushes updates to WEBHOOK_LISTEN; requests without the secret are refused
-(aiogram's SimpleRequestHandler checks X-Telegram-Bot-Api-Secret-Token).
+"""Webhook mode: Telegram pushes updates to WEBHOOK_LISTEN; requests without the secret are refused.
 
 With one bot the handler serves the path of WEBHOOK_URL; with several, each bot gets
 `<path>/<bot id>` and is registered at WEBHOOK_URL/<bot id>.
+
+Every request gets a clear answer and none raises: a wrong or missing secret (in any encoding) is
+401, a body that is not JSON, not an object or not an update is 400. At most
+UPDATE_CONCURRENCY updates are handled at once; past that the request waits before it is
+acknowledged, so a crowd slows Telegram's pushes instead of piling up tasks and chat locks.
 """
 
 from __future__ import annotations
 
+import asyncio
+import hmac
+import json
+from typing import Any
 from urllib.parse import urlsplit
 
+from aiogram import Bot, Dispatcher
+from aiogram.types import Update
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
+from pydantic import ValidationError
 
 from bot.app import ALLOWED_UPDATES, App, log
 from bot.settings import SettingsError
 from bot.telegram.commands import register_commands
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+class BoundedRequestHandler(SimpleRequestHandler):
+    """aiogram's handler, with the secret compared as bytes, bad bodies refused and a bound on
+    how many updates are handled at once."""
+
+    def __init__(self, dispatcher: Dispatcher, bot: Bot, secret_token: str, slots: asyncio.Semaphore) -> None:
+        super().__init__(dispatcher, bot, handle_in_background=True, secret_token=secret_token)
+        self._secret = secret_token.encode()
+        self._slots = slots
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def verify_secret(self, telegram_secret_token: str, bot: Bot) -> bool:
+        given = telegram_secret_token.encode("utf-8", "surrogateescape")
+        return hmac.compare_digest(given, self._secret)
+
+    async def handle(self, request: web.Request) -> web.Response:
+        bot = await self.resolve_bot(request)
+        if not self.verify_secret(request.headers.get(SECRET_HEADER, ""), bot):
+            return web.Response(body="Unauthorized", status=401)
+        try:
+            body: Any = json.loads(await request.read())
+        except (ValueError, UnicodeDecodeError):
+            return web.Response(text="the body is not JSON", status=400)
+        if not isinstance(body, dict):
+            return web.Response(text="the body is not an update object", status=400)
+        try:
+            update = Update.model_validate(body, context={"bot": bot})
+        except ValidationError:
+            return web.Response(text="the body is not a Telegram update", status=400)
+        await self._slots.acquire()
+        task = asyncio.create_task(self._feed(bot, update))
+        self._tasks.add(task)
+        task.add_done_callback(self._done)
+        return web.json_response({})
+
+    def _done(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        self._slots.release()
+
+    async def _feed(self, bot: Bot, update: Update) -> None:
+        try:
+            await self.dispatcher.feed_update(bot, update, **self.data)
+        except Exception:
+            log.exception("update not handled", extra={"update": update.update_id})
+
+    async def close(self) -> None:
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
 
 
 async def start_webhook(app: App) -> web.AppRunner:
@@ -27,9 +89,10 @@ async def start_webhook(app: App) -> web.AppRunner:
     base_path = urlsplit(base_url).path or ""
     several = len(app.bots) > 1
     web_app = web.Application()
+    slots = asyncio.Semaphore(settings.update_concurrency)
     for handle in app.bots:
         path = f"{base_path}/{handle.bot_id}" if several else base_path or "/"
-        handler = SimpleRequestHandler(app.dispatcher, handle.bot, secret_token=settings.webhook_secret)
+        handler = BoundedRequestHandler(app.dispatcher, handle.bot, settings.webhook_secret, slots)
         handler.register(web_app, path=path)
     setup_application(web_app, app.dispatcher, bot=app.bot)
     runner = web.AppRunner(web_app)

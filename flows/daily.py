@@ -10,15 +10,22 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from content.markup import escape
-from content.model import Tip
+from content.model import Question, Tip
 from flows.context import Context
 from flows.effects import ReviewAnswered
-from flows.lesson import GENTLE_GROUP, answer_buttons, feedback, lesson_messages, next_lesson_id, options_text
+from flows.lesson import (
+    GENTLE_GROUP,
+    answer_buttons,
+    answered_message,
+    lesson_messages,
+    next_lesson_id,
+    options_text,
+)
 from flows.outcome import Outcome
 from flows.replies import Button, Message
 from flows.state import LearnerState, Step
 from flows.texts import Texts
-from flows.tokens import make
+from flows.tokens import make, number
 
 REMINDER_VARIANTS = 4
 TIP_REPEAT_DAYS = 30  # a learner never sees the same tip twice within this many days
@@ -84,21 +91,26 @@ def review_message(state: LearnerState, ctx: Context, question_id: str) -> Messa
         return None
     t = Texts(ctx.library, state.lang)
     question = ctx.library.curriculum(state.lang).questions[question_id]
-    text = t("review.question", question=escape(question.question), options=options_text(question))
-    return Message(text, buttons=answer_buttons(question, "rev"))
+    return Message(review_text(t, question), buttons=answer_buttons(question, "rev"))
+
+
+def review_text(t: Texts, question: Question) -> str:
+    return t("review.question", question=escape(question.question), options=options_text(question))
 
 
 def answer_review(state: LearnerState, ctx: Context, question_id: str, option: str) -> Outcome | None:
     question = ctx.library.curriculum(state.lang).questions.get(question_id)
-    if question is None or not option.isdigit() or int(option) >= len(question.options):
+    choice = number(option, len(question.options)) if question is not None else None
+    if question is None or choice is None:
         return None
-    right = int(option) == question.correct_index
+    right = choice == question.correct_index
     t = Texts(ctx.library, state.lang)
+    asked = review_text(t, question)
     outcome = Outcome(
         state,
-        [feedback(t, question, right, state.group)],
+        [],
         [ReviewAnswered(question_id, right, ctx.now)],
-        close_buttons=True,
+        edit=answered_message(t, asked, question, choice, state.group),
     )
     outcome.notice = t("quiz.right_notice") if right else t("quiz.wrong_notice")
     return outcome

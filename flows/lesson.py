@@ -17,7 +17,7 @@ from flows.outcome import Outcome
 from flows.replies import Button, Media, Message, Reply
 from flows.state import LearnerState, Step
 from flows.texts import Texts
-from flows.tokens import make
+from flows.tokens import make, number
 
 LETTERS = "ABCD"
 GENTLE_GROUP = "older-adult"
@@ -113,14 +113,14 @@ def mark_read(state: LearnerState, ctx: Context, lesson_id: str) -> Outcome | No
 
 def answer(state: LearnerState, ctx: Context, question_id: str, option: str) -> Outcome | None:
     """Score one answer; None when the button is not for the question being asked now."""
-    if state.step != Step.QUIZ or not state.lesson_id or not option.isdigit():
+    if state.step != Step.QUIZ or not state.lesson_id:
         return None
     lesson = _lesson(state, ctx, state.lesson_id)
     if state.question_index >= len(lesson.questions):
         return None
     question = lesson.questions[state.question_index]
-    choice = int(option)
-    if question.id != question_id or choice >= len(question.options):
+    choice = number(option, len(question.options))
+    if question.id != question_id or choice is None:
         return None
     right = choice == question.correct_index
     t = Texts(ctx.library, state.lang)
@@ -131,12 +131,21 @@ def answer(state: LearnerState, ctx: Context, question_id: str, option: str) -> 
         correct=state.correct + right,
     )
     effects: list = [QuestionAnswered(lesson.id, question.id, choice, right, ctx.now)]
-    outcome = Outcome(answered, [feedback(t, question, right, state.group)], effects, close_buttons=True)
+    asked = question_message(state, ctx).text
+    outcome = Outcome(answered, [], effects, edit=answered_message(t, asked, question, choice, state.group))
     outcome.notice = t("quiz.right_notice") if right else t("quiz.wrong_notice")
     if answered.question_index < len(lesson.questions):
         outcome.replies.append(question_message(answered, ctx))
         return outcome
     return _finish(outcome, lesson, ctx)
+
+
+def answered_message(t: Texts, asked: str, question: Question, choice: int, group: str | None) -> Message:
+    """The question as it was asked, the learner's choice and the feedback, in one message: an
+    answered question is edited into this, so a tap costs one edit and the next question."""
+    right = choice == question.correct_index
+    chosen = t("quiz.chosen", letter=LETTERS[choice], answer=escape(question.options[choice].text))
+    return Message(f"{asked}\n\n{chosen}\n{feedback(t, question, right, group).text}")
 
 
 def feedback(t: Texts, question: Question, right: bool, group: str | None) -> Message:

@@ -16,7 +16,7 @@ from flows.outcome import Outcome
 from flows.replies import Button, Message
 from flows.state import ONBOARDING, LearnerState, Step
 from flows.texts import Texts
-from flows.tokens import make
+from flows.tokens import make, number
 
 
 def begin(state: LearnerState, ctx: Context) -> Outcome:
@@ -75,9 +75,10 @@ def choose_province(state: LearnerState, ctx: Context, province: str) -> Outcome
 
 def turn_province_page(state: LearnerState, ctx: Context, page: str) -> Outcome | None:
     pages = questions.province_pages(ctx)
-    if state.step != Step.PROVINCE or not page.isdigit() or int(page) >= pages:
+    wanted = number(page, pages)
+    if state.step != Step.PROVINCE or wanted is None:
         return None
-    turned = state.but(province_page=int(page))
+    turned = state.but(province_page=wanted)
     t = Texts(ctx.library, state.lang)
     return Outcome(turned, [questions.ask_province(t, ctx, turned.province_page)])
 
@@ -88,9 +89,10 @@ def choose_hour(state: LearnerState, ctx: Context, value: str) -> Outcome | None
     if value == "other":
         typed = state.but(step=Step.HOUR_TYPED)
         return Outcome(typed, [questions.ask(typed, ctx)])
-    if not value.isdigit() or not 0 <= int(value) <= 23:
+    hour = number(value, 24)
+    if hour is None:
         return None
-    return advance(state.but(lesson_hour=int(value), step=Step.HOUR), ctx)
+    return advance(state.but(lesson_hour=hour, step=Step.HOUR), ctx)
 
 
 def skip(state: LearnerState, ctx: Context, step: str) -> Outcome | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flows.effects import Effect
-from flows.replies import Reply
+from flows.replies import Message, Reply
 from flows.state import LearnerState
 
 
@@ -15,5 +15,6 @@ class Outcome:
     replies: list[Reply] = field(default_factory=list)
     effects: list[Effect] = field(default_factory=list)
     notice: str | None = None  # the short answer shown on a pressed button
-    close_buttons: bool = False  # take the buttons off the pressed message (an answered question)
+    close_buttons: bool = False  # take the buttons off the pressed message
+    edit: Message | None = None  # the pressed message becomes this (an answered question: its feedback)
     persist: bool = True  # False when nothing about this chat may be stored

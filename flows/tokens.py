@@ -47,6 +47,14 @@ def make(action: str, *args: object) -> str:
     return token
 
 
+def number(arg: str, below: int) -> int | None:
+    """A token's numeric argument, or None: only ASCII digits count ("²" and "٣" pass isdigit())."""
+    if not (arg.isascii() and arg.isdecimal()) or len(arg) > 6:
+        return None
+    value = int(arg)
+    return value if value < below else None
+
+
 def parse(raw: str | None) -> Token | None:
     if not raw or len(raw.encode()) > MAX_BYTES:
         return None

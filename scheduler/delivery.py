@@ -1,14 +1,18 @@
 """The delivery worker: drains the outbox for one bot at Telegram's limits.
 
 The pace comes from the bot's send budget (a request middleware on its session), so the worker
-only claims a small batch at a time (about a second's worth) and sends it; a kill -9 can then
-repeat at most that batch. Telegram's answers decide each row's fate:
+claims a small batch at a time, sized from its own measured share of the budget to last about a
+second, and renews the claim while it sends: a batch never outlives its lease, and a kill -9 can
+repeat at most the rows in flight. Telegram's answers decide each row's fate:
 - sent: done;
 - 403 (blocked, deactivated, cannot initiate): the learner is marked inactive, their other pending
   rows are dropped, nothing is retried;
-- other 400s: failed with the reason, not retried;
-- 429 after the session's own retries, timeouts, 5xx, network errors: back to the queue with
+- other 400s, a group that moved: failed with the reason, not retried;
+- 429: back to the queue after `retry_after`, not counted as a failed try (the budget paused);
+- timeouts, 5xx, network errors, unreadable answers, any other error: back to the queue with
   backoff, until `max_attempts`, then failed visibly.
+An error in one row is that row's outcome; it never abandons the rest of the batch. Rows whose
+learner no longer exists (they asked to be forgotten) are dropped unsent.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import logging
 import os
 import socket
 import time
+import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,12 +34,13 @@ from zoneinfo import ZoneInfo
 
 from aiogram import Bot
 from aiogram.exceptions import (
+    TelegramAPIError,
     TelegramBadRequest,
+    TelegramEntityTooLarge,
     TelegramForbiddenError,
-    TelegramNetworkError,
+    TelegramMigrateToChat,
     TelegramNotFound,
     TelegramRetryAfter,
-    TelegramServerError,
 )
 from sqlalchemy import Connection
 
@@ -62,6 +68,12 @@ class _Result:
     state: str  # a final state, or "retry"
     error: str | None = None
     retry_in: float = 0.0
+    parts_sent: int = 0
+    counts_as_try: bool = True  # a 429 is the budget's business, not a failed try
+
+
+def _worker_id() -> str:
+    return f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 @dataclass
@@ -72,15 +84,17 @@ class DeliveryWorker:
     media_root: Path
     zone: ZoneInfo
     quiet: QuietHours = field(default_factory=QuietHours)
-    batch: int = 50
+    batch: int = 250  # the most rows one lane claims at once
     lease: timedelta = timedelta(seconds=60)
+    rate_hint: float = 15.0  # messages a second this worker expects to send, until it has measured
     max_attempts: int = 5
     idle_wait: float = 0.5
     paid_broadcast: bool = False
-    worker_id: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
+    worker_id: str = field(default_factory=_worker_id)
     stats: DeliveryStats = field(default_factory=DeliveryStats)
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     _last_release: float = 0.0
+    _measured: float | None = None  # this worker's achieved rate, smoothed
 
     lanes: ClassVar[int] = 2
 
@@ -110,18 +124,56 @@ class DeliveryWorker:
             if released:
                 log.warning("rows released from a dead worker", extra={"rows": released, "bot": self.bot_id})
         urgent_only = self.quiet.contains(now.astimezone(self.zone))
-        rows = await self.database.run(
-            lambda c: outbox.claim(c, self.bot_id, self.worker_id, self.batch, now, urgent_only)
-        )
-        if not rows:
+        size = self.batch_size()
+        rows, gone = await self.database.run(lambda c: self._claim(c, size, now, urgent_only))
+        if not rows and not gone:
             return 0
+        results = [_Result(row, outbox.DROPPED, "learner no longer exists") for row in gone]
         by_chat: dict[int, list[outbox.Claimed]] = defaultdict(list)
         for row in rows:
             by_chat[row.chat_id].append(row)
-        groups = await asyncio.gather(*(self._send_chat(chat_rows) for chat_rows in by_chat.values()))
-        results = [result for group in groups for result in group]
+        started = time.monotonic()
+        keeper = asyncio.create_task(self._keep_lease([row.id for row in rows]))
+        try:
+            groups = await asyncio.gather(*(self._send_chat(chat_rows) for chat_rows in by_chat.values()))
+        finally:
+            keeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await keeper
+        results += [result for group in groups for result in group]
+        self._measure(len(rows), time.monotonic() - started)
         await self.database.run(lambda c: self._record(c, results))
         return len(results)
+
+    def batch_size(self) -> int:
+        """About a second of this worker's share of the budget (a quarter of a short lease), so a
+        batch finishes well inside its lease and a kill repeats little."""
+        rate = self._measured if self._measured is not None else self.rate_hint
+        seconds = min(1.0, self.lease.total_seconds() / 4)
+        return max(1, min(self.batch, int(rate * seconds)))
+
+    def _measure(self, rows: int, elapsed: float) -> None:
+        if rows < 2 or elapsed <= 0:
+            return
+        rate = rows / elapsed
+        self._measured = rate if self._measured is None else 0.5 * self._measured + 0.5 * rate
+
+    def _claim(
+        self, connection: Connection, size: int, now: datetime, urgent_only: bool
+    ) -> tuple[list[outbox.Claimed], list[outbox.Claimed]]:
+        """Claimed rows whose learner still exists, and those whose learner is gone."""
+        rows = outbox.claim(connection, self.bot_id, self.worker_id, size, now, urgent_only)
+        known = learners.existing_chats(connection, self.bot_id, {row.chat_id for row in rows})
+        return [r for r in rows if r.chat_id in known], [r for r in rows if r.chat_id not in known]
+
+    async def _keep_lease(self, row_ids: list[int]) -> None:
+        """Renew the claim every third of the lease while the batch is being sent."""
+        while True:
+            await asyncio.sleep(self.lease.total_seconds() / 3)
+            try:
+                await self.database.run(lambda c: outbox.renew(c, self.worker_id, row_ids, self.clock()))
+            except Exception:
+                log.exception("could not renew the lease", extra={"bot": self.bot_id})
 
     async def _send_chat(self, rows: list[outbox.Claimed]) -> list[_Result]:
         """One chat's rows in order (the lesson before its tip); a block stops the rest."""
@@ -137,26 +189,38 @@ class DeliveryWorker:
         return results
 
     async def _send(self, row: outbox.Claimed) -> _Result:
+        """Send the row's parts from the first unsent one; every error becomes this row's outcome."""
+        done = row.parts_sent
         try:
-            for reply in from_payload(row.payload):
+            for reply in from_payload(row.payload)[done:]:
                 await show(self.bot, row.chat_id, reply, self.media_root, None, paid=self.paid_broadcast)
+                done += 1
         except TelegramForbiddenError as error:
-            return _Result(row, outbox.BLOCKED, error.message)
+            return _Result(row, outbox.BLOCKED, error.message, parts_sent=done)
         except TelegramRetryAfter as error:
-            return _Result(row, "retry", error.message, float(error.retry_after))
-        except (TelegramBadRequest, TelegramNotFound) as error:
-            return _Result(row, outbox.FAILED, error.message)
-        except (TelegramNetworkError, TelegramServerError, TimeoutError) as error:
-            backoff = min(2.0 ** (row.attempts + 1), 300.0)
-            return _Result(row, "retry", str(error) or type(error).__name__, backoff)
-        return _Result(row, outbox.SENT)
+            return _Result(row, "retry", error.message, float(error.retry_after), done, counts_as_try=False)
+        except TelegramMigrateToChat as error:
+            return _Result(row, outbox.FAILED, f"group moved to {error.migrate_to_chat_id}", parts_sent=done)
+        except (TelegramBadRequest, TelegramNotFound, TelegramEntityTooLarge) as error:
+            return _Result(row, outbox.FAILED, error.message, parts_sent=done)
+        except (TelegramAPIError, OSError, TimeoutError) as error:
+            # 5xx, network, unreadable answers, unauthorized, conflict: may pass on a later try.
+            return _Result(row, "retry", _describe(error), self._backoff(row), done)
+        except Exception as error:
+            log.exception("unexpected error sending a row", extra={"bot": self.bot_id, "row": row.id})
+            return _Result(row, "retry", _describe(error), self._backoff(row), done)
+        return _Result(row, outbox.SENT, parts_sent=done)
+
+    @staticmethod
+    def _backoff(row: outbox.Claimed) -> float:
+        return min(2.0 ** (row.attempts + 1), 300.0)
 
     def _record(self, connection: Connection, results: list[_Result]) -> None:
         now = self.clock()
         final: list[tuple[int, str, str | None]] = []
         for result in results:
             if result.state == "retry":
-                attempts = result.row.attempts + 1
+                attempts = result.row.attempts + (1 if result.counts_as_try else 0)
                 if attempts >= self.max_attempts:
                     final.append(
                         (result.row.id, outbox.FAILED, f"gave up after {attempts} tries: {result.error}")
@@ -164,7 +228,10 @@ class DeliveryWorker:
                     self.stats.failed += 1
                 else:
                     at = now + timedelta(seconds=result.retry_in)
-                    outbox.retry_later(connection, result.row.id, at, attempts, result.error or "retry")
+                    outbox.retry_later(
+                        connection, self.worker_id, result.row.id, at, attempts, result.error or "retry",
+                        result.parts_sent,
+                    )  # fmt: skip
                     self.stats.retried += 1
                 continue
             final.append((result.row.id, result.state, result.error))
@@ -176,4 +243,8 @@ class DeliveryWorker:
                 outbox.drop_chat(connection, self.bot_id, result.row.chat_id)
             else:
                 self.stats.failed += 1
-        outbox.finish(connection, final, now)
+        outbox.finish(connection, self.worker_id, final, now)
+
+
+def _describe(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"[:300]

@@ -20,6 +20,7 @@ from flows.daily import next_box
 from flows.effects import ForgetLearner, LessonFinished, QuestionAnswered, ReviewAnswered
 from flows.outcome import Outcome
 from flows.state import LearnerState, Step
+from store import outbox
 from store.database import insert_or_update
 from store.models import LearnerRow, LessonResultRow, QuizAnswerRow, ReviewRow
 
@@ -61,8 +62,25 @@ _NOTE_UPDATE = (
 )
 
 
-def find(connection: Connection, bot_id: int, chat_id: int) -> RowMapping | None:
-    return connection.execute(_FIND, {"find_bot": bot_id, "find_chat": chat_id}).mappings().first()
+_FIND_FOR_UPDATE = _FIND.with_for_update()
+
+
+def find(connection: Connection, bot_id: int, chat_id: int, for_update: bool = False) -> RowMapping | None:
+    """`for_update`: hold the row until the transaction ends (PostgreSQL), so a turn and the
+    delivery of a daily lesson to the same learner take turns instead of overwriting each other.
+    SQLite runs one transaction at a time anyway."""
+    statement = _FIND_FOR_UPDATE if for_update and connection.dialect.name == "postgresql" else _FIND
+    return connection.execute(statement, {"find_bot": bot_id, "find_chat": chat_id}).mappings().first()
+
+
+def existing_chats(connection: Connection, bot_id: int, chat_ids: set[int]) -> set[int]:
+    """Which of these chats still have a learner (the rest asked to be forgotten)."""
+    if not chat_ids:
+        return set()
+    query = select(learners_table.c.chat_id).where(
+        learners_table.c.bot_id == bot_id, learners_table.c.chat_id.in_(chat_ids)
+    )
+    return set(connection.execute(query).scalars())
 
 
 def to_state(row: RowMapping) -> LearnerState:
@@ -105,6 +123,7 @@ def save(
     if any(isinstance(effect, ForgetLearner) for effect in outcome.effects):
         if row is not None:
             forget(connection, row["id"])
+        outbox.forget_chat(connection, bot_id, outcome.state.chat_id)
         return
     if not outcome.persist:
         return
@@ -200,7 +219,7 @@ def _plain(value: object) -> object:
 def export(connection: Connection, row: RowMapping | None) -> dict[str, Any]:
     """Everything stored about one learner, as plain JSON-ready data (Decree 13/2023: access)."""
     if row is None:
-        return {"learner": None, "lesson_results": [], "quiz_answers": [], "reviews": []}
+        return {"learner": None, "lesson_results": [], "quiz_answers": [], "reviews": [], "messages": []}
     learner = {key: _plain(value) for key, value in row.items()}
     learner["group"] = learner.pop("group_id", None)
 
@@ -214,6 +233,10 @@ def export(connection: Connection, row: RowMapping | None) -> dict[str, Any]:
         "lesson_results": rows_of(results_table),
         "quiz_answers": rows_of(answers_table),
         "reviews": rows_of(reviews_table),
+        "messages": [
+            {k: _plain(v) for k, v in message.items()}
+            for message in outbox.of_chat(connection, row["bot_id"], row["chat_id"])
+        ],
     }
 
 

@@ -120,6 +120,7 @@ class OutboxRow(Base):
         UniqueConstraint("campaign", "chat_id", "bot_id", name="uq_outbox_campaign_chat"),
         Index("ix_outbox_claim", "bot_id", "state", "priority", "not_before", "id"),
         Index("ix_outbox_campaign_state", "campaign", "state"),
+        Index("ix_outbox_chat", "bot_id", "chat_id"),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
@@ -130,6 +131,7 @@ class OutboxRow(Base):
     payload: Mapped[list[dict[str, object]]] = mapped_column(JSON)
     state: Mapped[str] = mapped_column(String(12), default="pending")
     attempts: Mapped[int] = mapped_column(SmallInteger, default=0)
+    parts_sent: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
     not_before: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     claimed_by: Mapped[str | None] = mapped_column(String(64))

@@ -3,8 +3,14 @@
 Rows are keyed by (campaign, chat, bot), so enqueueing the same campaign twice is a no-op and a
 scheduler tick or an alert can safely be repeated. Workers claim rows in priority order
 (`FOR UPDATE SKIP LOCKED` on PostgreSQL, so several workers never take the same row), send them,
-and record the outcome. A claim is a lease: rows a dead worker left in `sending` go back to
-`pending` after the lease, so a kill -9 loses nothing and at most the in-flight rows go out twice.
+and record the outcome. A claim is a lease that carries the worker's id:
+- the worker renews it while it works on the rows (`renew`), so a slow batch keeps its rows;
+- rows a dead worker left in `sending` go back to `pending` once the lease runs out
+  (`release_stale`), so a kill -9 loses nothing and at most the rows in flight go out twice;
+- `finish` and `retry_later` touch only rows the worker still owns (fencing): a worker that lost
+  its rows to another cannot overwrite what the other recorded.
+A row with several parts (a greeting, a picture, the lesson) remembers how many went out
+(`parts_sent`), so a retry resumes from the first unsent part.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, bindparam, func, select, update
+from sqlalchemy import Connection, Table, and_, bindparam, delete, func, select, update
 
 from store.database import insert_or_update
 from store.models import OutboxRow
@@ -45,6 +51,10 @@ class Claimed:
     priority: int
     payload: list[dict[str, Any]]
     attempts: int
+    parts_sent: int = 0
+
+
+FINAL_STATES = (SENT, FAILED, BLOCKED, DROPPED, CANCELLED)
 
 
 def enqueue(connection: Connection, rows: Iterable[Outgoing], now: datetime) -> int:
@@ -87,38 +97,67 @@ def claim(
         .values(state=SENDING, claimed_at=now, claimed_by=worker)
         .returning(
             outbox.c.id, outbox.c.chat_id, outbox.c.campaign, outbox.c.priority,
-            outbox.c.payload, outbox.c.attempts,
+            outbox.c.payload, outbox.c.attempts, outbox.c.parts_sent,
         )
     )  # fmt: skip
     rows = connection.execute(statement).all()
     return sorted((Claimed(*row) for row in rows), key=lambda c: (c.priority, c.id))
 
 
+_OWNED = and_(
+    outbox.c.id == bindparam("row_id"), outbox.c.state == SENDING, outbox.c.claimed_by == bindparam("worker")
+)
 _FINISH = (
     update(outbox)
-    .where(outbox.c.id == bindparam("row_id"), outbox.c.state == SENDING)
+    .where(_OWNED)
     .values(state=bindparam("new_state"), sent_at=bindparam("at"), error=bindparam("why"))
 )
 
 
-def finish(connection: Connection, outcomes: Sequence[tuple[int, str, str | None]], now: datetime) -> None:
-    """Record (row id, final state, error) for rows this worker claimed."""
+def finish(
+    connection: Connection, worker: str, outcomes: Sequence[tuple[int, str, str | None]], now: datetime
+) -> None:
+    """Record (row id, final state, error) for rows this worker still owns."""
     if outcomes:
         connection.execute(
             _FINISH,
             [
-                {"row_id": i, "new_state": s, "at": now, "why": (e or None) and e[:300]}
+                {"row_id": i, "worker": worker, "new_state": s, "at": now, "why": (e or None) and e[:300]}
                 for i, s, e in outcomes
             ],
         )
 
 
-def retry_later(connection: Connection, row_id: int, at: datetime, attempts: int, error: str) -> None:
+def retry_later(
+    connection: Connection,
+    worker: str,
+    row_id: int,
+    at: datetime,
+    attempts: int,
+    error: str,
+    parts_sent: int = 0,
+) -> None:
+    """Back to the queue at `at`, keeping how many parts already went out; only if still ours."""
     connection.execute(
         update(outbox)
-        .where(outbox.c.id == row_id)
-        .values(state=PENDING, not_before=at, attempts=attempts, error=error[:300], claimed_by=None)
+        .where(outbox.c.id == row_id, outbox.c.state == SENDING, outbox.c.claimed_by == worker)
+        .values(
+            state=PENDING, not_before=at, attempts=attempts, error=error[:300], claimed_by=None,
+            parts_sent=parts_sent,
+        )
+    )  # fmt: skip
+
+
+def renew(connection: Connection, worker: str, row_ids: Sequence[int], now: datetime) -> int:
+    """Extend the lease on rows this worker is still sending."""
+    if not row_ids:
+        return 0
+    result = connection.execute(
+        update(outbox)
+        .where(outbox.c.id.in_(row_ids), outbox.c.state == SENDING, outbox.c.claimed_by == worker)
+        .values(claimed_at=now)
     )
+    return max(result.rowcount, 0)
 
 
 def drop_chat(connection: Connection, bot_id: int, chat_id: int) -> int:
@@ -137,6 +176,31 @@ def release_stale(connection: Connection, now: datetime, lease: timedelta) -> in
         update(outbox)
         .where(outbox.c.state == SENDING, outbox.c.claimed_at < now - lease)
         .values(state=PENDING, claimed_by=None)
+    )
+    return max(result.rowcount, 0)
+
+
+def forget_chat(connection: Connection, bot_id: int, chat_id: int) -> int:
+    """Everything queued or kept for one chat, for a learner who asked to be forgotten."""
+    result = connection.execute(delete(outbox).where(outbox.c.bot_id == bot_id, outbox.c.chat_id == chat_id))
+    return max(result.rowcount, 0)
+
+
+def of_chat(connection: Connection, bot_id: int, chat_id: int) -> list[dict[str, Any]]:
+    """One chat's rows as a learner may read them (for /mydata)."""
+    rows = connection.execute(
+        select(outbox.c.campaign, outbox.c.state, outbox.c.created_at, outbox.c.sent_at)
+        .where(outbox.c.bot_id == bot_id, outbox.c.chat_id == chat_id)
+        .order_by(outbox.c.id)
+    ).mappings()
+    return [dict(row) for row in rows]
+
+
+def purge(connection: Connection, before: datetime) -> int:
+    """Drop finished rows created before `before` (OUTBOX_RETENTION_DAYS): they served their
+    purpose, and what is not kept cannot leak."""
+    result = connection.execute(
+        delete(outbox).where(outbox.c.state.in_(FINAL_STATES), outbox.c.created_at < before)
     )
     return max(result.rowcount, 0)
 

@@ -64,3 +64,8 @@ def too_many_requests(retry_after: int) -> ApiError:
         f"Too Many Requests: retry after {retry_after}",
         retry_after=retry_after,
     )
+
+
+def bad_gateway() -> ApiError:
+    """502: Telegram's front end could not reach its back end; nothing was done."""
+    return ApiError(502, "Bad Gateway")

@@ -1,21 +1,29 @@
-"""Telegram's flood limits, as token buckets.
+"""Telegram's flood limits, in each shape they might have.
 
 Telegram documents roughly 1 message per second per chat (short bursts are
 tolerated), 20 messages per minute per group and about 30 messages per second
-overall, and answers 429 with ``retry_after`` beyond that. A bot that ignores
-``retry_after`` loses messages in production, so the sandbox enforces the same
-shape of limits: one bucket per chat (with a burst), one per group (per
-minute) and one global bucket. A request is admitted only if *every* bucket
-has a token, and only then are tokens taken, so a refused request costs
-nothing.
+overall, and answers 429 with ``retry_after`` beyond that. Nobody outside
+Telegram knows the algorithm, so the sandbox offers every plausible one
+(``FloodLimits.model``), and the bot is tested under each:
+
+- ``bucket``: token buckets, which allow a burst of a whole bucket;
+- ``sliding``: at most N sends in any window (any one second for the bot,
+  with a bot-wide wait of ``global_penalty`` seconds after it is exceeded);
+- ``fixed``: at most N sends in each window aligned to the clock.
+
+One limiter per chat, one per group (per minute) and one for the bot. A
+request is admitted only if *every* limiter agrees, and only then is it
+counted, so a refused request costs nothing.
 """
 
 from __future__ import annotations
 
 import math
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Union
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +35,49 @@ class FloodLimits:
     per_chat_burst: int = 5
     per_group_per_minute: int = 20
     enabled: bool = True
+    model: str = "bucket"  # "bucket", "sliding" or "fixed"
+    per_chat_per_window: int = 4  # sliding and fixed: sends to one private chat in one second
+    global_penalty: float = 3.0  # sliding and fixed: the bot-wide wait after the bot's limit is hit
+    count_edits: bool = True  # edits count against the chat's (and the bot's) limit
+
+    def __post_init__(self) -> None:
+        if self.model not in MODELS:
+            raise ValueError(f"unknown flood model {self.model!r}; use one of {', '.join(MODELS)}")
+
+
+MODELS = ("bucket", "sliding", "fixed")
+
+
+class Window:
+    """At most ``limit`` events in any window of ``length`` seconds (sliding), or in each window
+    aligned to multiples of ``length`` (fixed)."""
+
+    __slots__ = ("events", "fixed", "length", "limit", "start")
+
+    def __init__(self, limit: int, length: float, fixed: bool) -> None:
+        self.limit = max(limit, 1)
+        self.length = length
+        self.fixed = fixed
+        self.events: deque[float] = deque()
+        self.start = 0.0
+
+    def wait_time(self, now: float) -> float:
+        if self.fixed:
+            start = math.floor(now / self.length) * self.length
+            if start != self.start:
+                self.start = start
+                self.events.clear()
+            return 0.0 if len(self.events) < self.limit else start + self.length - now
+        events = self.events
+        while events and events[0] <= now - self.length:
+            events.popleft()
+        return 0.0 if len(events) < self.limit else events[0] + self.length - now
+
+    def take(self, now: float) -> None:
+        self.events.append(now)
+
+
+Limiter = Union["TokenBucket", Window]
 
 
 class TokenBucket:
@@ -51,7 +102,7 @@ class TokenBucket:
             return math.inf
         return (1.0 - self.tokens) / self.rate
 
-    def take(self) -> None:
+    def take(self, now: float) -> None:
         self.tokens -= 1.0
 
 
@@ -61,37 +112,54 @@ class FloodGate:
     def __init__(self, limits: FloodLimits, clock: Callable[[], float] = time.monotonic) -> None:
         self.limits = limits
         self._clock = clock
-        self._global: TokenBucket | None = None
-        self._chats: dict[int, TokenBucket] = {}
-        self._groups: dict[int, TokenBucket] = {}
+        self._global: Limiter | None = None
+        self._blocked_until = 0.0
+        self._chats: dict[int, Limiter] = {}
+        self._groups: dict[int, Limiter] = {}
+        self.refused = 0
 
     def admit(self, chat_id: int, is_group: bool) -> int | None:
-        """Take a token for a send to ``chat_id``; else return ``retry_after`` seconds."""
+        """Count a send to ``chat_id``; else return ``retry_after`` seconds."""
         limits = self.limits
         if not limits.enabled:
             return None
         now = self._clock()
+        if now < self._blocked_until:
+            self.refused += 1
+            return max(1, math.ceil(self._blocked_until - now))
         if self._global is None:
-            self._global = TokenBucket(limits.global_per_second, limits.global_per_second, now)
-        buckets = [self._global, self._bucket(self._chats, chat_id, now, per_chat=True)]
+            self._global = self._make(limits.global_per_second, 1.0, limits.global_per_second, now)
+        limiters = [self._global, self._limiter(self._chats, chat_id, now, per_chat=True)]
         if is_group:
-            buckets.append(self._bucket(self._groups, chat_id, now, per_chat=False))
-        wait = max(bucket.wait_time(now) for bucket in buckets)
+            limiters.append(self._limiter(self._groups, chat_id, now, per_chat=False))
+        waits = [limiter.wait_time(now) for limiter in limiters]
+        wait = max(waits)
         if wait > 0:
+            self.refused += 1
+            if waits[0] > 0 and limits.model != "bucket":
+                self._blocked_until = now + limits.global_penalty
+                return max(1, math.ceil(limits.global_penalty))
             return max(1, math.ceil(wait)) if math.isfinite(wait) else 3600
-        for bucket in buckets:
-            bucket.take()
+        for limiter in limiters:
+            limiter.take(now)
         return None
 
-    def _bucket(
-        self, buckets: dict[int, TokenBucket], chat_id: int, now: float, *, per_chat: bool
-    ) -> TokenBucket:
-        bucket = buckets.get(chat_id)
-        if bucket is None:
+    def _make(self, count: float, length: float, rate: float, now: float) -> Limiter:
+        if self.limits.model == "bucket":
+            return TokenBucket(count, rate, now)
+        return Window(int(count), length, fixed=self.limits.model == "fixed")
+
+    def _limiter(
+        self, limiters: dict[int, Limiter], chat_id: int, now: float, *, per_chat: bool
+    ) -> Limiter:
+        limiter = limiters.get(chat_id)
+        if limiter is None:
             limits = self.limits
             if per_chat:
-                bucket = TokenBucket(limits.per_chat_burst, limits.per_chat_per_second, now)
+                count = limits.per_chat_burst if limits.model == "bucket" else limits.per_chat_per_window
+                limiter = self._make(count, 1.0, limits.per_chat_per_second, now)
             else:
-                bucket = TokenBucket(limits.per_group_per_minute, limits.per_group_per_minute / 60.0, now)
-            buckets[chat_id] = bucket
-        return bucket
+                per_minute = limits.per_group_per_minute
+                limiter = self._make(per_minute, 60.0, per_minute / 60.0, now)
+            limiters[chat_id] = limiter
+        return limiter

@@ -276,6 +276,8 @@ class Messaging:
         message = chat.by_id.get(call.int_("message_id") or 0)
         if message is None or message.deleted:
             raise bad_request("message to edit not found")
+        if self.state.gate.limits.count_edits:
+            self.state.admit(chat)
         return message
 
     def _commit_edit(self, message: SentMessage, line: str) -> dict[str, Any]:

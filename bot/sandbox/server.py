@@ -20,9 +20,10 @@ from aiohttp import web
 from bot.sandbox.call import Call, read_call
 from bot.sandbox.checks import check_content
 from bot.sandbox.delivery import Delivery, EncodedResult
-from bot.sandbox.errors import ApiError, not_found, unauthorized
+from bot.sandbox.errors import ApiError, bad_gateway, not_found, too_many_requests, unauthorized
+from bot.sandbox.faults import Faults
 from bot.sandbox.limits import FloodLimits
-from bot.sandbox.messaging import Messaging
+from bot.sandbox.messaging import Messaging, is_flood_counted
 from bot.sandbox.methods import MethodTable
 from bot.sandbox.records import RecordedCall, SandboxStats, SentMessage
 from bot.sandbox.spec import BotApiSpec, load_spec, locate_spec
@@ -61,6 +62,7 @@ class FakeBotAPI:
         port: int = 0,
         webhook_retry_delay: float = 0.05,
         record_calls: bool = True,
+        faults: Faults | None = None,
     ) -> None:
         self.token = token
         self.host = host
@@ -78,6 +80,7 @@ class FakeBotAPI:
         self.stats = SandboxStats()
         self.state = SandboxState(self.bot_user, self.stats, flood or FloodLimits())
         self.state.allow_unknown_chats = allow_unknown_chats
+        self.faults = faults or Faults()
         self.queue = UpdateQueue(self.stats)
         self.delivery = Delivery(self.queue, self.stats, self._execute_reply, retry_delay=webhook_retry_delay)
         self.messaging = Messaging(self.state)
@@ -158,10 +161,18 @@ class FakeBotAPI:
         except ApiError as error:
             self._note_failure(Call(method=name), error)
             return _respond_error(error)
+        counted = is_flood_counted(call.method) or call.method.startswith("editMessage")
+        if self.faults.server_error():
+            return _respond_error(bad_gateway())
+        if counted and self.faults.in_storm():
+            return _respond_error(too_many_requests(self.faults.storm_retry_after))
         try:
             result = await self.execute(call)
         except ApiError as error:
             return _respond_error(error)
+        if counted and self.faults.lose_response() and request.transport is not None:
+            request.transport.close()  # delivered, but the bot never hears so
+            raise ConnectionResetError("response lost on purpose")
         if isinstance(result, EncodedResult):
             body = '{"ok":true,"result":' + result.json + "}"
         else:

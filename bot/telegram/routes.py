@@ -1,7 +1,8 @@
 """aiogram handlers: translate an update into a flow event, take the turn, show the outcome.
 
 Nothing here decides anything a flow could decide. Every callback query is answered, even when
-something fails, so a learner's button never spins forever.
+something fails, so a learner's button never spins forever; and no failure to send a reply makes
+a handler raise (the turn is already saved; the reply is logged as lost).
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ from pathlib import Path
 
 from aiogram import Bot, F, Router
 from aiogram.enums import ChatType
-from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest, TelegramForbiddenError
 from aiogram.types import CallbackQuery, ChatMemberUpdated, InaccessibleMessage, Message, Update
 
 from bot.telegram import events
-from bot.telegram.show import show
+from bot.telegram.send_budget import start_turn
+from bot.telegram.show import edit_or_send, show
 from bot.turns import Turn, Turns
 from flows.events import Event
 
@@ -31,6 +33,8 @@ async def _deliver(bot: Bot, turns: Turns, chat_id: int, turn: Turn) -> None:
     except TelegramForbiddenError:
         log.info("learner unreachable, marked inactive", extra={"chat": chat_id})
         await turns.mark_inactive(chat_id)
+    except (TelegramAPIError, OSError, TimeoutError) as error:
+        log.warning("reply not delivered", extra={"chat": chat_id, "error": type(error).__name__})
 
 
 async def _take(
@@ -40,22 +44,39 @@ async def _take(
 
 
 async def on_message(message: Message, bot: Bot, turns: Turns, event_update: Update) -> None:
+    start_turn()
     chat_id = message.chat.id
-    async with turns.lock(chat_id):
+    async with turns.send_line(chat_id):
         language = message.from_user.language_code if message.from_user else None
         turn = await _take(turns, chat_id, events.from_message(message), event_update, language)
         if turn is not None:
             await _deliver(bot, turns, chat_id, turn)
 
 
+async def _show_on_pressed(bot: Bot, query: CallbackQuery, turn: Turn, media_root: Path) -> None:
+    """An answered question becomes its own feedback; other presses just lose their buttons."""
+    pressed = query.message
+    if pressed is None or isinstance(pressed, InaccessibleMessage):
+        if turn.outcome.edit is not None and pressed is not None:
+            await show(bot, pressed.chat.id, turn.outcome.edit, media_root, None)
+        return
+    if turn.outcome.edit is not None:
+        await edit_or_send(bot, pressed.chat.id, pressed.message_id, turn.outcome.edit)
+    elif turn.outcome.close_buttons:
+        with suppress(TelegramBadRequest):  # already without buttons, or too old to edit
+            await pressed.edit_reply_markup(reply_markup=None)
+
+
 async def on_press(query: CallbackQuery, bot: Bot, turns: Turns, event_update: Update) -> None:
+    start_turn()
     if query.message is None:
-        await query.answer()
+        with suppress(TelegramAPIError):
+            await query.answer()
         return
     chat_id = query.message.chat.id
     answered = False
     try:
-        async with turns.lock(chat_id):
+        async with turns.send_line(chat_id):
             turn = await _take(
                 turns,
                 chat_id,
@@ -68,21 +89,21 @@ async def on_press(query: CallbackQuery, bot: Bot, turns: Turns, event_update: U
                 return
             await query.answer(turn.outcome.notice)
             answered = True
-            if turn.outcome.close_buttons and not isinstance(query.message, InaccessibleMessage):
-                # Already without buttons, or too old to edit: nothing to take off.
-                with suppress(TelegramBadRequest):
-                    await query.message.edit_reply_markup(reply_markup=None)
+            try:
+                await _show_on_pressed(bot, query, turn, turns.library.media_root)
+            except (TelegramAPIError, OSError, TimeoutError) as error:
+                log.warning("answer not shown", extra={"chat": chat_id, "error": type(error).__name__})
             await _deliver(bot, turns, chat_id, turn)
     finally:
         if not answered:
-            await query.answer()
+            with suppress(TelegramAPIError, OSError, TimeoutError):
+                await query.answer()
 
 
 async def on_membership(update: ChatMemberUpdated, turns: Turns, event_update: Update) -> None:
     event = events.from_member_update(update)
     if event is not None:
-        async with turns.lock(update.chat.id):
-            await _take(turns, update.chat.id, event, event_update, update.from_user.language_code)
+        await _take(turns, update.chat.id, event, event_update, update.from_user.language_code)
 
 
 def learner_router() -> Router:

@@ -1,9 +1,13 @@
-"""Every message the bot sends waits for the bot's outgoing budget (scheduler.budget).
+"""Every message the bot sends or edits waits for the bot's outgoing budget (scheduler.budget).
 
 Registered on the bot's session, this request middleware makes direct replies count against the
-same per-bot budget as broadcasts from the delivery processes: each method that sends a message
-first awaits `budget.acquire(bot_id, chat_id)`. When Telegram still answers 429, the budget is
-paused for the whole bot (every process) and the error goes on up, to `RetryAfter` or the caller.
+same per-bot budget as broadcasts from the delivery processes. Each method that puts or changes a
+message in a chat first awaits `budget.acquire(bot_id, chat_id, lane)`:
+- the outbox's session has the bulk lane;
+- a reply session takes the lane from the turn: the first message of a turn goes in the first
+  lane, the rest in the reply lane (`start_turn` marks where a turn begins).
+When Telegram still answers 429, the budget hears of it (`note_429`: one chat, or the whole bot)
+and the error goes on up, to `RetryAfter` or the caller.
 
 Register it inside `RetryAfter` (after it: `session.middleware(RetryAfter())` first), so that
 each retry acquires a fresh slot and honours the pause too.
@@ -13,6 +17,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from contextvars import ContextVar
 
 from aiogram import Bot
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
@@ -20,7 +25,7 @@ from aiogram.exceptions import TelegramRetryAfter
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import Response, TelegramType
 
-from scheduler.budget import SendBudget
+from scheduler.budget import Lane, SendBudget
 
 # Methods that put a message into a chat, by API name (names, not classes, so that an older
 # aiogram without the newest methods still imports this). Drafts and chat actions are not
@@ -54,6 +59,28 @@ SENDING_METHODS = frozenset(
         "sendRichMessage",
     }
 )
+# Edits change a message in the chat; Telegram counts them against the chat's limit too.
+EDITING_METHODS = frozenset(
+    {"editMessageText", "editMessageCaption", "editMessageMedia", "editMessageReplyMarkup"}
+)
+METERED_METHODS = SENDING_METHODS | EDITING_METHODS
+
+# Messages the current turn has sent so far (a one-item list, so the count is shared by the
+# turn's task and everything it awaits); None outside a turn.
+_turn_sends: ContextVar[list[int] | None] = ContextVar("turn_sends", default=None)
+
+
+def start_turn() -> None:
+    """The messages sent from here on answer one update: the first of them is a first reply."""
+    _turn_sends.set([0])
+
+
+def _turn_lane() -> Lane:
+    sends = _turn_sends.get()
+    if sends is None:
+        return Lane.FIRST
+    sends[0] += 1
+    return Lane.FIRST if sends[0] == 1 else Lane.REPLY
 
 _NUMERIC = re.compile(r"-?\d+")
 
@@ -73,16 +100,16 @@ def budget_chat_id(chat_id: int | str) -> int:
 
 
 class SendBudgetMiddleware(BaseRequestMiddleware):
-    """Acquire before each message-sending request; pause the bot's budget on 429.
+    """Acquire before each metered request; tell the budget about a 429.
 
-    `bot_id` None means the id in the bot's token (`bot.id`). `per_chat=False` (direct replies)
-    takes only the bot's global slot; the outbox's session keeps the per-chat and group pacing.
+    `bot_id` None means the id in the bot's token (`bot.id`). `lane` None (reply sessions) takes
+    the lane from the turn; the outbox's session passes `Lane.BULK`.
     """
 
-    def __init__(self, budget: SendBudget, bot_id: int | None = None, per_chat: bool = True) -> None:
+    def __init__(self, budget: SendBudget, bot_id: int | None = None, lane: Lane | None = None) -> None:
         self.budget = budget
         self.bot_id = bot_id
-        self.per_chat = per_chat
+        self.lane = lane
 
     async def __call__(
         self,
@@ -90,14 +117,15 @@ class SendBudgetMiddleware(BaseRequestMiddleware):
         bot: Bot,
         method: TelegramMethod[TelegramType],
     ) -> Response[TelegramType]:
+        chat_id = getattr(method, "chat_id", None)
+        if method.__api_method__ not in METERED_METHODS or chat_id is None:
+            return await make_request(bot, method)
         bot_id = self.bot_id if self.bot_id is not None else bot.id
-        if method.__api_method__ in SENDING_METHODS:
-            chat_id = getattr(method, "chat_id", None)
-            if chat_id is not None:
-                await self.budget.acquire(bot_id, budget_chat_id(chat_id), self.per_chat)
+        key = budget_chat_id(chat_id)
+        lane = self.lane if self.lane is not None else _turn_lane()
+        await self.budget.acquire(bot_id, key, lane)
         try:
             return await make_request(bot, method)
         except TelegramRetryAfter as error:
-            # Telegram's wait holds for the whole bot, whichever method earned it.
-            await self.budget.pause(bot_id, error.retry_after)
+            await self.budget.note_429(bot_id, key, error.retry_after, lane)
             raise

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from aiogram import Bot
 from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import (
     BufferedInputFile,
     FSInputFile,
@@ -43,6 +44,28 @@ def markup(message: Message) -> Markup:
     if message.remove_keyboard:
         return ReplyKeyboardRemove()
     return None
+
+
+def inline_markup(message: Message) -> InlineKeyboardMarkup | None:
+    built = markup(message)
+    return built if isinstance(built, InlineKeyboardMarkup) else None
+
+
+async def edit_or_send(bot: Bot, chat_id: int, message_id: int, reply: Message) -> None:
+    """The pressed message becomes `reply`; when Telegram will not edit it (too old, deleted),
+    `reply` is sent as a new message instead, so the learner still sees it."""
+    try:
+        await bot.edit_message_text(
+            text=reply.text,
+            chat_id=chat_id,
+            message_id=message_id,
+            parse_mode=ParseMode.HTML,
+            reply_markup=inline_markup(reply),
+        )
+    except TelegramBadRequest as error:
+        if "not modified" in error.message:
+            return
+        await bot.send_message(chat_id, reply.text, parse_mode=ParseMode.HTML, reply_markup=markup(reply))
 
 
 async def show(

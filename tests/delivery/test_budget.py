@@ -13,6 +13,7 @@ import sys
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -22,8 +23,8 @@ from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMediaGroup
 from aiogram.types import InputMediaPhoto
 from redis.asyncio import Redis
 
-from bot.telegram.send_budget import SendBudgetMiddleware, budget_chat_id
-from scheduler.budget import Limits, LocalSendBudget, RedisSendBudget, SendBudget, open_budget
+from bot.telegram.send_budget import SendBudgetMiddleware, budget_chat_id, start_turn
+from scheduler.budget import Lane, Limits, LocalSendBudget, RedisSendBudget, SendBudget, open_budget
 from tests.conftest import REDIS_URL, require_server
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,7 +32,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def global_only(per_second: float) -> Limits:
     """Per-chat limits high enough not to matter when a test is about the global rate."""
-    return Limits(per_second, per_chat_per_second=1000.0, chat_burst=1000, per_group_per_minute=60000.0)
+    return Limits(
+        per_second, margin=1.0, per_chat_per_second=1000.0, chat_burst=1000, per_group_per_minute=60000.0
+    )
 
 
 MakeBudget = Callable[[Limits], SendBudget]
@@ -151,16 +154,109 @@ async def test_one_private_chat_bursts_then_keeps_its_rate(make_budget):
     assert stamps[4] < 2.0
 
 
-async def test_direct_replies_take_only_the_global_slot(make_budget):
+async def test_replies_are_paced_per_chat_too(make_budget):
     budget = make_budget(Limits(per_second=200.0, per_chat_per_second=1.0, chat_burst=1))
-    start = time.monotonic()
-    for _ in range(10):
-        await budget.acquire(1, 42, per_chat=False)
-    elapsed = time.monotonic() - start
-    assert 0.03 <= elapsed < 0.5  # paced by the global 200/s, not by the chat's 1/s
-    await budget.acquire(1, 42)  # the chat's own pacing is untouched by those replies
+    await budget.acquire(1, 42, Lane.FIRST)
     with pytest.raises(TimeoutError):
-        await asyncio.wait_for(budget.acquire(1, 42), timeout=0.5)
+        await asyncio.wait_for(budget.acquire(1, 42, Lane.REPLY), timeout=0.5)
+
+
+# --- lanes: first replies, then the rest, then the outbox --------------------------------------
+
+
+Stamps = list[tuple[float, Lane]]
+
+
+async def _timed(budget: SendBudget, chat: int, lane: Lane, start: float, into: Stamps) -> None:
+    await budget.acquire(1, chat, lane)
+    into.append((time.monotonic() - start, lane))
+
+
+async def test_first_replies_overtake_queued_bulk(make_budget):
+    budget = make_budget(global_only(20.0))
+    start = time.monotonic()
+    done: list[tuple[float, Lane]] = []
+    bulk = [asyncio.create_task(_timed(budget, 1000 + n, Lane.BULK, start, done)) for n in range(20)]
+    await asyncio.sleep(0.15)
+    firsts = [asyncio.create_task(_timed(budget, n, Lane.FIRST, start, done)) for n in range(5)]
+    await asyncio.gather(*firsts, *bulk)
+    last_first = max(t for t, lane in done if lane == Lane.FIRST)
+    assert last_first < 0.15 + 0.1 + 5 / 20 + 0.25  # behind at most the bulk depth, not 20 bulk sends
+    bulk_after = sum(1 for t, lane in done if lane == Lane.BULK and t > last_first)
+    assert bulk_after >= 12
+
+
+async def test_second_replies_wait_while_newcomers_queue(make_budget):
+    budget = make_budget(replace(global_only(20.0), reply_depth=0.2))
+    start = time.monotonic()
+    done: list[tuple[float, Lane]] = []
+    firsts = [asyncio.create_task(_timed(budget, n, Lane.FIRST, start, done)) for n in range(20)]
+    await asyncio.sleep(0.01)
+    seconds = [asyncio.create_task(_timed(budget, 100 + n, Lane.REPLY, start, done)) for n in range(5)]
+    await asyncio.gather(*firsts, *seconds)
+    order = [lane for _, lane in sorted(done)]
+    assert order[:16] == [Lane.FIRST] * 16  # newcomers in order of arrival, the rest after
+
+
+# --- 429s: one chat or the whole bot, and the adaptive rate ------------------------------------
+
+
+async def test_a_429_in_one_private_chat_pauses_that_chat_only(make_budget):
+    budget = make_budget(global_only(1000.0))
+    assert await budget.note_429(1, 42, 1.0, Lane.REPLY) is False
+    start = time.monotonic()
+    await budget.acquire(1, 43, Lane.FIRST)
+    assert time.monotonic() - start < 0.1  # other learners go on
+    await budget.acquire(1, 42, Lane.FIRST)
+    assert time.monotonic() - start >= 0.9
+    assert await budget.rate(1) == pytest.approx(1000.0)  # no cut for one chat's limit
+
+
+async def test_429s_from_several_chats_within_a_second_pause_the_bot(make_budget):
+    budget = make_budget(global_only(1000.0))
+    assert await budget.note_429(1, 1, 1.0, Lane.FIRST) is False
+    assert await budget.note_429(1, 2, 1.0, Lane.FIRST) is False
+    assert await budget.note_429(1, 3, 1.0, Lane.FIRST) is True
+    start = time.monotonic()
+    await budget.acquire(1, 99, Lane.FIRST)
+    assert time.monotonic() - start >= 0.9
+
+
+async def test_a_429_on_the_bulk_lane_pauses_the_bot(make_budget):
+    budget = make_budget(global_only(1000.0))
+    assert await budget.note_429(1, 7, 0.5, Lane.BULK) is True
+    start = time.monotonic()
+    await budget.acquire(1, 8, Lane.FIRST)
+    assert time.monotonic() - start >= 0.45
+
+
+async def test_the_rate_is_cut_then_won_back(make_budget):
+    limits = replace(global_only(100.0), decrease=0.5, recover_per_second=100.0)
+    budget = make_budget(limits)
+    assert await budget.rate(1) == pytest.approx(100.0)
+    await budget.pause(1, 0.2)
+    assert await budget.rate(1) == pytest.approx(50.0, abs=1.0)
+    await budget.pause(1, 0.2)  # one more answer to the same limit: no second cut
+    assert await budget.rate(1) == pytest.approx(50.0, abs=1.0)
+    await asyncio.sleep(0.45)  # 0.2 s paused, then +100/s each second
+    assert 60.0 < await budget.rate(1) < 95.0
+    await asyncio.sleep(0.4)
+    assert await budget.rate(1) == pytest.approx(100.0)
+
+
+async def test_after_a_cut_sends_are_spaced_at_the_lower_rate(make_budget):
+    budget = make_budget(replace(global_only(100.0), decrease=0.2, recover_per_second=0.01))
+    await budget.pause(1, 0.05)
+    start = time.monotonic()
+    await _send_all(budget, [(1, chat) for chat in range(1, 11)])
+    assert time.monotonic() - start >= 0.05 + 9 / 20 - 0.05  # 20/s after the cut, not 100/s
+
+
+def test_the_default_budget_keeps_a_margin_under_telegrams_limit():
+    limits = Limits()
+    assert 28.0 <= limits.ceiling < 30.0
+    interval, _ = limits.chat_schedule(-1)
+    assert interval > 3.0  # under 20 a minute in a group
 
 
 async def test_default_private_chat_limit_is_one_a_second_after_three(make_budget):
@@ -418,14 +514,16 @@ async def test_two_processes_never_exceed_the_rate_together(redis_prefix):
 class RecordingBudget:
     def __init__(self) -> None:
         self.acquired: list[tuple[int, int]] = []
-        self.paused: list[tuple[int, float]] = []
+        self.lanes: list[Lane] = []
+        self.noted: list[tuple[int, int, float, Lane]] = []
 
-    async def acquire(self, bot_id: int, chat_id: int, per_chat: bool = True) -> None:
+    async def acquire(self, bot_id: int, chat_id: int, lane: Lane = Lane.BULK) -> None:
         self.acquired.append((bot_id, chat_id))
-        self.per_chat = per_chat
+        self.lanes.append(lane)
 
-    async def pause(self, bot_id: int, seconds: float) -> None:
-        self.paused.append((bot_id, seconds))
+    async def note_429(self, bot_id: int, chat_id: int, seconds: float, lane: Lane) -> bool:
+        self.noted.append((bot_id, chat_id, seconds, lane))
+        return False
 
     async def close(self) -> None:
         pass
@@ -451,12 +549,28 @@ async def test_middleware_acquires_before_sending_messages(bot):
     assert budget.acquired == [(77, 5), (77, -1006), (77, 8)]
 
 
-async def test_middleware_lets_other_methods_through(bot):
+async def test_middleware_meters_edits_but_not_callback_answers(bot):
     budget = RecordingBudget()
     middleware = SendBudgetMiddleware(budget, bot_id=77)
     await middleware(_answer, bot, AnswerCallbackQuery(callback_query_id="q"))
-    await middleware(_answer, bot, EditMessageText(chat_id=5, message_id=1, text="x"))
     assert budget.acquired == []
+    await middleware(_answer, bot, EditMessageText(chat_id=5, message_id=1, text="x"))
+    assert budget.acquired == [(77, 5)]
+
+
+async def test_a_turns_first_message_takes_the_first_lane(bot):
+    budget = RecordingBudget()
+    replies = SendBudgetMiddleware(budget, bot_id=77)
+    outbox = SendBudgetMiddleware(budget, bot_id=77, lane=Lane.BULK)
+
+    async def turn() -> None:
+        start_turn()
+        for _ in range(3):
+            await replies(_answer, bot, SendMessage(chat_id=5, text="hi"))
+
+    await asyncio.create_task(turn())
+    await outbox(_answer, bot, SendMessage(chat_id=5, text="lesson"))
+    assert budget.lanes == [Lane.FIRST, Lane.REPLY, Lane.REPLY, Lane.BULK]
 
 
 async def test_middleware_uses_the_token_id_by_default(bot):
@@ -465,9 +579,9 @@ async def test_middleware_uses_the_token_id_by_default(bot):
     assert budget.acquired == [(123456, 5)]
 
 
-async def test_middleware_pauses_the_budget_on_429_and_reraises(bot):
+async def test_middleware_tells_the_budget_of_a_429_and_reraises(bot):
     budget = RecordingBudget()
-    middleware = SendBudgetMiddleware(budget, bot_id=77)
+    middleware = SendBudgetMiddleware(budget, bot_id=77, lane=Lane.BULK)
     method = SendMessage(chat_id=5, text="hi")
 
     async def flooded(bot, method):
@@ -475,7 +589,7 @@ async def test_middleware_pauses_the_budget_on_429_and_reraises(bot):
 
     with pytest.raises(TelegramRetryAfter):
         await middleware(flooded, bot, method)
-    assert budget.paused == [(77, 12)]
+    assert budget.noted == [(77, 5, 12, Lane.BULK)]
 
 
 async def test_middleware_against_a_real_budget_waits_out_the_pause(bot):

@@ -27,6 +27,10 @@ ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 NOON = datetime(2026, 11, 23, 5, 0, tzinfo=UTC)  # 12:00 in Vietnam
 
 
+def _ready(chat: int) -> LearnerState:
+    return LearnerState(chat, step=Step.READY, onboarded=True)
+
+
 def _row(chat: int, campaign: str, priority: int, text: str) -> outbox.Outgoing:
     return outbox.Outgoing(BOT_ID, chat, campaign, priority, [{"type": "message", "text": text}], NOON)
 
@@ -55,6 +59,7 @@ async def test_a_400_fails_the_row_with_the_reason_and_is_not_retried(database, 
     await api.start()
     bot = Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(api.base_url)))
     try:
+        await database.run(lambda c: learners.insert_many(c, BOT_ID, [_ready(1), _ready(2)]))
         rows = [
             _row(1, "alert:bad", outbox.URGENT, "<b>never closed"),
             _row(2, "alert:good", outbox.URGENT, "fine"),

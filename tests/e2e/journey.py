@@ -44,5 +44,7 @@ async def take_lesson(learner: FakeLearner, library, right: bool = True) -> None
         index = question.correct_index if right else (question.correct_index + 1) % len(question.options)
         letter = "ABCD"[index]
         await learner.press(f"{letter}. {question.options[index].text}")
-        await learner.wait_for_messages(2)  # feedback, then the next question or the score
+        answered = await learner.wait_for_edit()  # the question becomes its own feedback
+        assert ("✅" if right else "❌") in (answered.text or "")
+        await learner.wait_for_messages(1)  # then the next question or the score
         assert number <= len(lesson.questions)

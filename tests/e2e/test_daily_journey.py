@@ -44,10 +44,13 @@ async def test_daily_lesson_arrives_and_a_wrong_answer_comes_back_for_review(san
         learner.mark_read()
         lesson_id = (await app.turns.find(4001)).lesson_id
         lesson = library.curriculum("vi").lessons[lesson_id]
-        await tap(learner, "Tôi đã đọc xong")
+        await learner.press("Tôi đã đọc xong")
+        await learner.wait_until(lambda: any("Câu 1/" in (m.text or "") for m in learner.messages), 10)
+        learner.mark_read()
         wrong = (lesson.questions[0].correct_index + 1) % len(lesson.questions[0].options)
         await learner.press(f"{'ABCD'[wrong]}. {lesson.questions[0].options[wrong].text}")
-        await learner.wait_for_messages(2)
+        assert "❌" in ((await learner.wait_for_edit()).text or "")
+        await learner.wait_for_messages(1)
         reviews = await app.database.run(lambda c: c.execute(select(ReviewRow.__table__)).mappings().all())
         assert [(r["question_id"], r["box"]) for r in reviews] == [(lesson.questions[0].id, 1)]
         tomorrow = datetime.now(UTC) + timedelta(days=1)
@@ -60,7 +63,7 @@ async def test_daily_lesson_arrives_and_a_wrong_answer_comes_back_for_review(san
         question = lesson.questions[0]
         right = question.correct_index
         await learner.press(f"{'ABCD'[right]}. {question.options[right].text}")
-        await learner.wait_until(lambda: "Đúng rồi" in (learner.messages[-1].text or ""), 10)
+        assert "Đúng rồi" in ((await learner.wait_for_edit(10)).text or "")
         reviews = await app.database.run(lambda c: c.execute(select(ReviewRow.__table__)).mappings().all())
         assert [r["box"] for r in reviews] == [2]
         state = await app.turns.find(4001)

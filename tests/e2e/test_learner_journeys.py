@@ -109,7 +109,8 @@ async def take_lesson_from_question(learner, library) -> None:
     for question in lesson.questions:
         index = question.correct_index
         await learner.press(f"{'ABCD'[index]}. {question.options[index].text}")
-        await learner.wait_for_messages(2)
+        assert "✅" in ((await learner.wait_for_edit()).text or "")
+        await learner.wait_for_messages(1)
     assert "2/2" in (learner.messages[-1].text or "")
 
 

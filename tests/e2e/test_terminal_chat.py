@@ -16,8 +16,13 @@ async def test_terminal_chat_onboards_and_opens_a_lesson(tmp_path, library, monk
         transcript.append(f"{prompt}{line}\n")
         return line
 
-    settings = load_settings(_env_file=None, database_url=f"sqlite+aiosqlite:///{tmp_path / 'chat.db'}")
-    await chat(settings, read_line=read_line, write=transcript.append)
+    settings = load_settings(_env_file=None)
+    await chat(
+        settings,
+        read_line=read_line,
+        write=transcript.append,
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'chat.db'}",
+    )
     text = "".join(transcript)
     assert "Trò chuyện thử" in text  # the banner, in the terminal's language
     assert "[1] Tiếng Việt" in text and "[2] English" in text
@@ -28,3 +33,18 @@ async def test_terminal_chat_onboards_and_opens_a_lesson(tmp_path, library, monk
     assert library.curriculum("vi").lessons[library.lesson_order[0]].title in text
     assert "chỉ đọc được chữ" in text
     assert text.rstrip().endswith("Tạm biệt! Tiến độ của bạn được lưu lại cho lần sau.")
+
+
+async def test_terminal_chat_keeps_its_own_database(tmp_path, monkeypatch):
+    """Trying the bot on a server must not write a pretend learner into DATABASE_URL."""
+    monkeypatch.chdir(tmp_path)
+    production = tmp_path / "production.db"
+    settings = load_settings(_env_file=None, database_url=f"sqlite+aiosqlite:///{production}")
+    typed = iter(["/start", "/quit"])
+
+    async def read_line(prompt: str) -> str | None:
+        return next(typed, None)
+
+    await chat(settings, read_line=read_line, write=lambda _: None)
+    assert not production.exists()
+    assert (tmp_path / "data" / "chat.db").exists()

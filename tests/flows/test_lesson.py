@@ -26,9 +26,13 @@ def test_first_lesson_follows_curriculum_order_and_quiz_gives_feedback(library, 
     question = lesson.questions[0]
     wrong = (question.correct_index + 1) % len(question.options)
     learner.send(Press(f"ans:{question.id}:{wrong}"))
-    assert "Chưa đúng" in learner.text
-    assert question.options[question.correct_index].text in learner.text
-    assert "Câu 2/2" in learner.text
+    edited = learner.last.edit
+    assert edited is not None and not edited.buttons  # the question became its own feedback
+    assert question.question in edited.text and "Chưa đúng" in edited.text
+    assert f"Bạn chọn: <b>{'ABCD'[wrong]}." in edited.text
+    assert question.options[question.correct_index].text in edited.text
+    assert "Câu 2/2" in learner.messages[-1].text
+    assert learner.calls == 2
     learner.answer_all(right=True)
     assert learner.state.step == Step.READY
     assert first in learner.state.completed
@@ -129,3 +133,18 @@ def test_english_learner_reads_english_lessons(library, morning):
     learner.command("lesson")
     lesson = library.curriculum("en").lessons[library.lesson_order[0]]
     assert lesson.title in learner.text and "Today's task" in learner.text
+
+
+def test_every_tap_of_a_lesson_costs_at_most_two_sends(library, morning):
+    """Telegram allows about one message a second in a chat: a tap edits and sends, no more."""
+    learner = _ready(library, morning)
+    for _ in range(3):
+        learner.command("lesson")
+        learner.press("Tôi đã đọc xong")
+        assert learner.calls <= 2
+        lesson = library.curriculum("vi").lessons[learner.state.lesson_id]
+        for question in lesson.questions:
+            learner.send(Press(f"ans:{question.id}:{question.correct_index}"))
+            assert learner.calls <= 2, learner.text
+            assert "Đúng rồi" in learner.last.edit.text
+        learner.press("Học bài tiếp ngay")

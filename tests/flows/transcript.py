@@ -41,7 +41,15 @@ class Learner:
 
     @property
     def messages(self) -> list[Message]:
-        return [r for r in self.last.replies if isinstance(r, Message)]
+        """What the learner sees change: the pressed message as edited, then the new messages."""
+        edited = [self.last.edit] if self.last.edit is not None else []
+        return edited + [r for r in self.last.replies if isinstance(r, Message)]
+
+    @property
+    def calls(self) -> int:
+        """Bot API calls the last turn costs in the chat (an edit counts as one, as Telegram does)."""
+        edits = 1 if self.last.edit is not None or self.last.close_buttons else 0
+        return edits + len(self.last.replies)
 
     @property
     def text(self) -> str:
