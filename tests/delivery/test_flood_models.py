@@ -1,0 +1,178 @@
+"""The bot against every plausible shape of Telegram's flood limits, and against Telegram erring.
+
+Nobody outside Telegram knows whether its limits are token buckets, sliding windows or fixed
+windows, so the sandbox plays each, and the bot must earn no 429 under any of them. Faults: 502s
+before anything was sent, 429 storms with a long `retry_after`, answers lost after the message
+was delivered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import pytest
+from aiogram import Bot
+
+from bot.app import make_bot
+from bot.sandbox import FakeBotAPI, FloodLimits
+from bot.sandbox.faults import Faults
+from bot.sandbox.limits import MODELS
+from bot.settings import load_settings
+from bot.telegram.send_budget import start_turn
+from flows.state import LearnerState, Step
+from scheduler.budget import Lane, Limits, LocalSendBudget
+from scheduler.delivery import DeliveryWorker
+from scheduler.quiet_hours import QuietHours
+from store import learners, outbox
+from tests.conftest import ZONE
+from tests.delivery.conftest import BOT_ID, TOKEN
+
+NOON = datetime(2026, 11, 23, 5, 0, tzinfo=UTC)
+
+
+async def _alert(database, count: int, first: int = 1) -> list[int]:
+    ids = list(range(first, first + count))
+    states = [LearnerState(c, step=Step.READY, onboarded=True, language="vi") for c in ids]
+    await database.run(lambda c: learners.insert_many(c, BOT_ID, states))
+    rows = [
+        outbox.Outgoing(BOT_ID, c, "alert:9", outbox.URGENT, [{"type": "message", "text": "Cảnh báo"}], NOON)
+        for c in ids
+    ]
+    await database.run(lambda c: outbox.enqueue(c, rows, NOON))
+    return ids
+
+
+async def _sandbox(flood: FloodLimits, faults: Faults | None = None) -> FakeBotAPI:
+    api = FakeBotAPI(TOKEN, flood=flood, allow_unknown_chats=True, record_calls=False, faults=faults)
+    await api.start()
+    return api
+
+
+def _worker(database, bot: Bot, library, started: datetime) -> DeliveryWorker:
+    """A worker whose clock runs from NOON, so rows put back after a 429 come due again."""
+    return DeliveryWorker(
+        database,
+        bot,
+        BOT_ID,
+        library.media_root,
+        ZONE,
+        QuietHours(0, 0),
+        rate_hint=28.0,
+        clock=lambda: NOON + (datetime.now(UTC) - started),
+    )
+
+
+async def _deliver_all(worker: DeliveryWorker, database, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not await worker.drain_once():
+            counts = await database.run(lambda c: outbox.campaign_counts(c, "alert:9"))
+            if set(counts) == {"sent"}:
+                return
+            await asyncio.sleep(0.2)
+    raise TimeoutError("the alert was not delivered in time")
+
+
+@pytest.fixture
+async def outbox_bot() -> AsyncIterator[tuple[Bot, LocalSendBudget, FakeBotAPI | None]]:
+    made: list[tuple[Bot, FakeBotAPI]] = []
+
+    async def make(api: FakeBotAPI, lane: Lane | None = Lane.BULK, limits: Limits | None = None):
+        budget = LocalSendBudget(limits or Limits())
+        bot = make_bot(load_settings(_env_file=None, telegram_api_url=api.base_url), TOKEN, budget, lane)
+        made.append((bot, api))
+        return bot, budget
+
+    yield make  # type: ignore[misc]
+    for bot, api in made:
+        await bot.session.close()
+        await api.stop()
+
+
+@pytest.mark.parametrize("model", MODELS)
+async def test_a_broadcast_earns_no_429_under_any_flood_model(database, library, outbox_bot, model):
+    api = await _sandbox(FloodLimits(model=model))
+    bot, _ = await outbox_bot(api)
+    ids = await _alert(database, 90)
+    started = datetime.now(UTC)
+    await _deliver_all(_worker(database, bot, library, started), database, 30)
+    elapsed = (datetime.now(UTC) - started).total_seconds()
+    assert api.stats.too_many_requests == 0
+    assert all(api.stats.sent_per_chat[c] == 1 for c in ids)
+    assert elapsed < 90 / (30 * 0.8)  # near Telegram's 30/s, not crawling after self-inflicted pauses
+
+
+async def test_a_429_storm_pauses_the_bot_then_everything_goes_once(database, library, outbox_bot):
+    faults = Faults()
+    api = await _sandbox(FloodLimits(enabled=False), faults)
+    bot, budget = await outbox_bot(api)
+    ids = await _alert(database, 40)
+    faults.storm(1.5, retry_after=2)
+    started = datetime.now(UTC)
+    await _deliver_all(_worker(database, bot, library, started), database, 30)
+    assert faults.storm_refusals >= 1
+    assert (datetime.now(UTC) - started).total_seconds() >= 1.9  # the retry_after was honoured
+    assert all(api.stats.sent_per_chat[c] == 1 for c in ids)
+    assert await budget.rate(BOT_ID) < budget.limits.ceiling  # cut, and winning it back
+
+
+async def test_502s_are_retried_and_nothing_is_sent_twice(database, library, outbox_bot):
+    faults = Faults(server_error_rate=0.1)
+    api = await _sandbox(FloodLimits(enabled=False), faults)
+    bot, _ = await outbox_bot(api)
+    ids = await _alert(database, 60)
+    worker = _worker(database, bot, library, datetime.now(UTC))
+    worker.max_attempts = 20
+    # Backoff after a 502 is 2 s and more: let the worker's clock run fast instead of waiting.
+    fast = datetime.now(UTC)
+    worker.clock = lambda: NOON + (datetime.now(UTC) - fast) * 60
+    await _deliver_all(worker, database, 30)
+    assert faults.injected_errors > 0
+    assert all(api.stats.sent_per_chat[c] == 1 for c in ids)
+
+
+async def test_an_answer_lost_after_delivery_is_retried(database, library, outbox_bot):
+    """The bot cannot tell a lost answer from a lost request; it sends again rather than miss a
+    learner, so each lost answer costs exactly one duplicate and nothing goes missing."""
+    faults = Faults(lost_response_rate=0.1)
+    api = await _sandbox(FloodLimits(enabled=False), faults)
+    bot, _ = await outbox_bot(api)
+    ids = await _alert(database, 60)
+    worker = _worker(database, bot, library, datetime.now(UTC))
+    fast = datetime.now(UTC)
+    worker.clock = lambda: NOON + (datetime.now(UTC) - fast) * 60
+    await _deliver_all(worker, database, 30)
+    assert faults.lost_responses > 0
+    assert all(api.stats.sent_per_chat[c] >= 1 for c in ids)
+    duplicates = sum(api.stats.sent_per_chat[c] - 1 for c in ids)
+    assert duplicates == faults.lost_responses
+
+
+@pytest.mark.parametrize("model", ["sliding", "fixed"])
+async def test_a_429_in_one_chat_does_not_stall_the_others(outbox_bot, model):
+    """A budget told a chat may take 10 a second meets Telegram's 4: that chat earns a 429 and
+    waits; a learner in another chat is answered at once."""
+    api = await _sandbox(FloodLimits(model=model, per_chat_per_window=4))
+    bot, budget = await outbox_bot(api, None, Limits(per_chat_per_second=10.0, chat_burst=10))
+    api.allow_unknown_chats = True
+
+    async def tapper() -> None:
+        start_turn()
+        for n in range(8):
+            await bot.send_message(1, f"reply {n}")
+
+    async def other() -> float:
+        await asyncio.sleep(0.3)
+        start_turn()
+        started = time.monotonic()
+        await bot.send_message(2, "hello")
+        return time.monotonic() - started
+
+    _, waited = await asyncio.gather(tapper(), other())
+    assert api.stats.too_many_requests >= 1  # the tapper's chat hit its limit
+    assert waited < 0.5
+    assert await budget.rate(BOT_ID) == pytest.approx(budget.limits.ceiling)  # no bot-wide cut
+    assert api.stats.sent_per_chat[1] == 8  # and the tapper's replies all arrived
