@@ -14,6 +14,7 @@ import pytest
 from redis import Redis
 
 from bot.sandbox import FakeBotAPI, FloodLimits
+from bot.sandbox.faults import Faults
 from flows.state import LearnerState, Step
 from store import learners, outbox
 from tests.conftest import REDIS_URL, require_server
@@ -122,5 +123,49 @@ async def test_two_delivery_processes_share_one_rate(database, database_url):
                 _stop(worker)
         assert api.stats.too_many_requests == 0
         assert all(api.stats.sent_per_chat[c] == 1 for c in ids)
+    finally:
+        await api.stop()
+
+
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)  # several processes: a server
+@pytest.mark.parametrize("model", ["sliding", "fixed"])
+async def test_two_processes_with_faults_and_a_kill_send_every_message_once(database, database_url, model):
+    """Telegram's limits as a strict window, 3% of sends failing with 502, one worker killed with
+    SIGKILL and started again, a lease shorter than a batch could take: every learner gets the
+    alert, nobody gets it twice except rows the killed worker had in flight, and no 429."""
+    require_server("Redis", "127.0.0.1", 6379)
+    api = FakeBotAPI(
+        TOKEN,
+        flood=FloodLimits(model=model),
+        allow_unknown_chats=True,
+        record_calls=False,
+        faults=Faults(server_error_rate=0.03),
+    )
+    await api.start()
+    redis_url = REDIS_URL.rsplit("/", 1)[0] + "/12"
+    Redis.from_url(redis_url).flushdb()
+    try:
+        ids = await _broadcast(database, 240)
+        settings = {"SEND_RATE": "30", "REDIS_URL": redis_url}
+        steady = _start_delivery(api, database_url, **settings)
+        doomed = _start_delivery(api, database_url, **settings)
+        try:
+            await _until(lambda: api.stats.messages_sent >= 80, 60)
+            doomed.send_signal(signal.SIGKILL)
+            doomed.wait(10)
+            in_flight_bound = 2 * 2 * 15  # two lanes of at most one second of a 30/s share
+            again = _start_delivery(api, database_url, **settings)
+            try:
+                await _until(lambda: all(api.stats.sent_per_chat[c] for c in ids), 120)
+                await asyncio.sleep(1.0)  # nothing more may trickle in
+            finally:
+                _stop(again)
+        finally:
+            _stop(steady)
+            _stop(doomed)
+        assert api.faults.injected_errors > 0
+        assert [c for c in ids if not api.stats.sent_per_chat[c]] == []
+        assert len([c for c in ids if api.stats.sent_per_chat[c] > 1]) <= in_flight_bound
+        assert api.stats.too_many_requests == 0
     finally:
         await api.stop()

@@ -14,7 +14,7 @@ from flows.state import Step
 from scheduler.ticks import run_tick
 from store.models import ReviewRow
 from tests.e2e.conftest import TOKEN, _assert_clean
-from tests.e2e.journey import onboard, tap
+from tests.e2e.journey import onboard
 
 
 async def test_daily_lesson_arrives_and_a_wrong_answer_comes_back_for_review(sandbox, tmp_path, library):
