@@ -240,6 +240,7 @@ async def run_roles(app: App, roles: set[str], webhook: bool = False) -> None:
             app.quiet,
             leadership(app),
             app.settings.scheduler_interval,
+            timedelta(days=app.settings.outbox_retention_days),
         )
         scheduler.start()
     runner = None

@@ -2,18 +2,19 @@
 
 - PostgreSQL: a session advisory lock held on a dedicated connection; if the process dies, the
   connection closes and another scheduler takes over on its next tick.
-- Redis (with SQLite, which means one machine): a key with a lease, renewed on every tick.
+- Redis (with SQLite, which means one machine): redis-py's Lock with a lease, extended on
+  every tick.
 - Neither: the embedded default is one process, so it always leads.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
-import os
-import socket
 from typing import Protocol
 
 from redis.asyncio import Redis
+from redis.exceptions import LockError
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -70,25 +71,26 @@ class PostgresLeader:
 
 
 class RedisLeader:
+    """redis-py's Lock: taken with SET NX, extended and released by Lua scripts that first check
+    this process still holds it, so a leader whose lease ran out can never cut short its successor."""
+
     def __init__(self, redis: Redis, lease_seconds: int = 180) -> None:
-        self.redis = redis
-        self.lease_ms = lease_seconds * 1000
-        self.me = f"{socket.gethostname()}:{os.getpid()}:{id(self)}"
+        self.lock = redis.lock(REDIS_KEY, timeout=lease_seconds, blocking=False, thread_local=False)
 
     async def lead(self) -> bool:
-        if await self.redis.set(REDIS_KEY, self.me, nx=True, px=self.lease_ms):
-            return True
-        holder = await self.redis.get(REDIS_KEY)
-        if holder is not None and _text(holder) == self.me:
-            await self.redis.pexpire(REDIS_KEY, self.lease_ms)
-            return True
-        return False
+        if self.lock.local.token is not None:
+            try:
+                await self.lock.reacquire()
+                return True
+            except LockError:  # the lease ran out and someone else may lead now
+                log.warning("scheduler lost the lead")
+                self.lock.local.token = None
+        taken = await self.lock.acquire(blocking=False)
+        if taken:
+            log.info("scheduler took the lead")
+        return bool(taken)
 
     async def release(self) -> None:
-        holder = await self.redis.get(REDIS_KEY)
-        if holder is not None and _text(holder) == self.me:
-            await self.redis.delete(REDIS_KEY)
-
-
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else value
+        if self.lock.local.token is not None:
+            with contextlib.suppress(LockError):
+                await self.lock.release()

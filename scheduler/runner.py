@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
@@ -18,6 +18,7 @@ from content.library import Library
 from scheduler.leader import Leadership
 from scheduler.quiet_hours import QuietHours
 from scheduler.ticks import TickReport, run_tick
+from store import outbox
 from store.database import Database
 
 log = logging.getLogger("hocvuso.scheduler")
@@ -32,6 +33,7 @@ class SchedulerService:
         quiet: QuietHours,
         leader: Leadership,
         interval_seconds: float = 60.0,
+        retention: timedelta = timedelta(days=30),
     ) -> None:
         self.database = database
         self.library = library
@@ -39,6 +41,7 @@ class SchedulerService:
         self.quiet = quiet
         self.leader = leader
         self.interval = interval_seconds
+        self.retention = retention
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self.last_report: TickReport | None = None
 
@@ -46,6 +49,8 @@ class SchedulerService:
         if not await self.leader.lead():
             return None
         report = await run_tick(self.database, self.library, self.default_zone, self.quiet)
+        before = datetime.now(UTC) - self.retention
+        report.purged = await self.database.run(lambda connection: outbox.purge(connection, before))
         self.last_report = report
         log.info("tick", extra={k: v for k, v in asdict(report).items() if k != "zones"})
         return report

@@ -51,6 +51,7 @@ class TickReport:
     reviews: int = 0
     reminders: int = 0
     learners_seen: int = 0
+    purged: int = 0  # finished outbox rows older than OUTBOX_RETENTION_DAYS, deleted
     zones: list[str] = field(default_factory=list)
 
     def add(self, other: TickReport) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -129,4 +130,21 @@ async def test_only_one_scheduler_leads_with_redis() -> None:
         assert await second.lead()
     finally:
         await second.release()
+        await redis.aclose()
+
+
+async def test_a_redis_leader_whose_lease_ran_out_cannot_end_its_successors_lead() -> None:
+    require_server("Redis", "127.0.0.1", 6379)
+    redis = Redis.from_url(REDIS_URL)
+    await redis.delete("hocvuso:scheduler:leader")
+    stale, successor = RedisLeader(redis, lease_seconds=1), RedisLeader(redis, lease_seconds=5)
+    try:
+        assert await stale.lead()
+        await asyncio.sleep(1.2)  # the stale leader stalled past its lease
+        assert await successor.lead()
+        assert not await stale.lead()
+        await stale.release()
+        assert await successor.lead() and not await stale.lead()
+    finally:
+        await successor.release()
         await redis.aclose()

@@ -184,3 +184,47 @@ async def test_prompts_follow_the_phone_language_until_one_is_chosen(polling: Ru
     await say(learner, "/start", 2)
     welcome = learner.messages[0].text or ""
     assert ("Hello" in welcome) == code.startswith("en")
+
+
+async def test_bad_webhook_requests_get_a_clear_answer_and_lose_nothing(webhook: Running, library):
+    api = webhook.api
+    url = webhook.app.settings.webhook_url
+    assert url is not None
+    good = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+    async with aiohttp.ClientSession() as http:
+        odd_secret = {"X-Telegram-Bot-Api-Secret-Token": "bí-mật".encode().decode("latin-1")}
+        async with http.post(url, data=b"{}", headers=odd_secret) as response:
+            assert response.status == 401
+        for body in (b"{not json", b"\xff\xfe", b"[1, 2, 3]", b'"text"', b'{"update_id": "x"}'):
+            async with http.post(url, data=body, headers=good) as response:
+                assert response.status == 400, body
+                assert await response.text()
+    learner = api.learner(2002, "Mai")
+    await onboard(learner)  # the bot still answers, and nothing failed behind its back
+    lesson = await tap(learner, "Học bài đầu tiên")
+    assert library.curriculum("vi").lessons[library.lesson_order[0]].title in texts(lesson)
+
+
+async def test_a_strangers_redelivered_update_is_answered_once(polling: Running):
+    api = polling.api
+    stranger = api.learner(1009, "Khách")
+    await say(stranger, "/help")  # never pressed /start: nothing about them is stored
+    assert await polling.app.turns.find(1009) is None
+    api.resend_last_update()
+    await stranger.expect_silence(0.7)
+
+
+async def test_a_forged_number_in_a_button_gets_the_stale_answer(polling: Running, library):
+    api = polling.api
+    learner = api.learner(1010, "Hùng")
+    await onboard(learner)
+    await tap(learner, "Học bài đầu tiên")
+    await tap(learner, "Tôi đã đọc xong")
+    question = library.curriculum("vi").lessons[library.lesson_order[0]].questions[0]
+    forged = (f"ans:{question.id}:²", f"ans:{question.id}:٣", "hour:²", "provpage:¹", f"rev:{question.id}:²")
+    for data in forged:
+        await learner.press_data(data)
+        stale, again = await learner.wait_for_messages(2)
+        assert "cũ" in (stale.text or "") and "Câu 1/2" in (again.text or ""), data
+    row = await polling.app.turns.find(1010)
+    assert row is not None and row.step == "quiz" and row.question_index == 0

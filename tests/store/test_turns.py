@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
 from bot.turns import Turns
 from flows.events import Blocked, Command, Press
 from flows.state import Step
+from store import outbox
 from store.chat_locks import LocalChatLocks
-from store.models import LearnerRow, LessonResultRow, QuizAnswerRow
+from store.models import LearnerRow, LessonResultRow, OutboxRow, QuizAnswerRow
 from tests.conftest import ZONE
+
+NOW = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 
 
 def _turns(database, library) -> Turns:
@@ -110,3 +114,55 @@ async def test_blocked_learner_is_marked_inactive(database, library):
     await turns.take(5, Blocked(), 9200)
     state = await turns.find(5)
     assert state is not None and not state.active
+
+
+async def test_forget_also_empties_the_outbox_and_mydata_lists_it(database, library):
+    turns = _turns(database, library)
+    await _onboard_and_finish_lesson(turns, library)
+    queued = outbox.Outgoing(99, 5, "alert:1", outbox.URGENT, [{"type": "message", "text": "!"}], NOW)
+    other = outbox.Outgoing(99, 6, "alert:1", outbox.URGENT, [{"type": "message", "text": "!"}], NOW)
+    await database.run(lambda c: outbox.enqueue(c, [queued, other], NOW))
+    turn = await turns.take(5, Command("mydata"), 9100)
+    assert turn is not None and turn.personal_data is not None
+    assert [m["campaign"] for m in json.loads(turn.personal_data)["messages"]] == ["alert:1"]
+    await turns.take(5, Command("forget"), 9101)
+    await turns.take(5, Press("forget:yes"), 9102)
+    assert await _count(database, OutboxRow) == 1  # only the other learner's row is left
+
+
+async def test_finished_outbox_rows_are_purged_after_the_retention(database):
+    rows = [
+        outbox.Outgoing(99, chat, f"alert:{chat}", outbox.URGENT, [{"type": "message", "text": "!"}], NOW)
+        for chat in (1, 2, 3)
+    ]
+    await database.run(lambda c: outbox.enqueue(c, rows, NOW))
+    claimed = await database.run(lambda c: outbox.claim(c, 99, "w", 2, NOW))
+    await database.run(lambda c: outbox.finish(c, "w", [(r.id, outbox.SENT, None) for r in claimed], NOW))
+    assert await database.run(lambda c: outbox.purge(c, NOW)) == 0  # not older than the cut-off
+    assert await database.run(lambda c: outbox.purge(c, NOW + timedelta(days=31))) == 2
+    assert await _count(database, OutboxRow) == 1  # the pending one stays
+
+
+async def test_a_worker_cannot_record_rows_it_no_longer_owns(database):
+    row = outbox.Outgoing(99, 1, "alert:x", outbox.URGENT, [{"type": "message", "text": "!"}], NOW)
+    await database.run(lambda c: outbox.enqueue(c, [row], NOW))
+    [mine] = await database.run(lambda c: outbox.claim(c, 99, "slow", 5, NOW))
+    later = NOW + timedelta(seconds=10)
+    assert await database.run(lambda c: outbox.release_stale(c, later, timedelta(seconds=5))) == 1
+    [theirs] = await database.run(lambda c: outbox.claim(c, 99, "fast", 5, later))
+    await database.run(lambda c: outbox.retry_later(c, "slow", mine.id, later, 1, "late"))
+    await database.run(lambda c: outbox.finish(c, "slow", [(mine.id, outbox.FAILED, "late")], later))
+    assert await database.run(lambda c: outbox.campaign_counts(c, "alert:x")) == {"sending": 1}
+    await database.run(lambda c: outbox.finish(c, "fast", [(theirs.id, outbox.SENT, None)], later))
+    assert await database.run(lambda c: outbox.campaign_counts(c, "alert:x")) == {"sent": 1}
+
+
+async def test_a_renewed_lease_is_not_released(database):
+    row = outbox.Outgoing(99, 1, "alert:y", outbox.URGENT, [{"type": "message", "text": "!"}], NOW)
+    await database.run(lambda c: outbox.enqueue(c, [row], NOW))
+    [claimed] = await database.run(lambda c: outbox.claim(c, 99, "w", 5, NOW))
+    renewed_at = NOW + timedelta(seconds=8)
+    assert await database.run(lambda c: outbox.renew(c, "w", [claimed.id], renewed_at)) == 1
+    assert await database.run(lambda c: outbox.renew(c, "other", [claimed.id], renewed_at)) == 0
+    check = NOW + timedelta(seconds=12)
+    assert await database.run(lambda c: outbox.release_stale(c, check, timedelta(seconds=5))) == 0
