@@ -220,6 +220,8 @@ def delivery_workers(app: App) -> list[DeliveryWorker]:
             batch=batch,
             lease=timedelta(seconds=app.settings.delivery_lease),
             paid_broadcast=app.settings.paid_broadcast,
+            library=app.library,
+            rate_hint=app.budget.limits.ceiling / DeliveryWorker.lanes,
         )
         for handle in app.bots
     ]

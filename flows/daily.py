@@ -33,6 +33,8 @@ REVIEW_DAYS = (1, 3, 7, 21)  # Leitner boxes 1 to 4
 
 
 def wants_messages(state: LearnerState) -> bool:
+    """Who gets daily lessons, tips, reminders and reviews (store.learners.wants_messages is the
+    same rule as SQL, for ticks over many learners)."""
     return state.onboarded and state.active and not state.paused
 
 

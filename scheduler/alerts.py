@@ -101,7 +101,7 @@ def _replies(draft: Draft, language: str, library: Library) -> list[Reply]:
 
 def _who(audience: Audience) -> Any:
     language = func.coalesce(table.c.language, table.c.language_hint)
-    conditions = [table.c.active.is_(True), table.c.paused.is_(False), table.c.step != "new"]
+    conditions = [learners.reachable(table), table.c.step != "new"]  # alerts reach the half-onboarded too
     if audience.languages:
         conditions.append(language.in_(audience.languages))
     if audience.provinces:

@@ -36,7 +36,7 @@ def hourly_load(connection: Connection, rate: float, quiet: QuietHours) -> list[
     hour = func.coalesce(table.c.lesson_hour, DEFAULT_LESSON_HOUR)
     rows = connection.execute(
         select(hour, table.c.bot_id, func.count())
-        .where(table.c.onboarded.is_(True), table.c.active.is_(True), table.c.paused.is_(False))
+        .where(learners.wants_messages(table))
         .group_by(hour, table.c.bot_id)
     ).all()
     per_bot: dict[tuple[int, int], int] = defaultdict(int)

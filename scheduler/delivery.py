@@ -26,7 +26,7 @@ import time
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import ClassVar
@@ -45,8 +45,10 @@ from aiogram.exceptions import (
 from sqlalchemy import Connection
 
 from bot.telegram.show import show
+from content.library import Library
 from scheduler.payload import from_payload
 from scheduler.quiet_hours import QuietHours
+from scheduler.render import is_daily, render
 from store import learners, outbox
 from store.database import Database
 
@@ -90,6 +92,7 @@ class DeliveryWorker:
     max_attempts: int = 5
     idle_wait: float = 0.5
     paid_broadcast: bool = False
+    library: Library | None = None  # for daily rows, written when they go out (loaded if not given)
     worker_id: str = field(default_factory=_worker_id)
     stats: DeliveryStats = field(default_factory=DeliveryStats)
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
@@ -128,7 +131,7 @@ class DeliveryWorker:
         rows, gone = await self.database.run(lambda c: self._claim(c, size, now, urgent_only))
         if not rows and not gone:
             return 0
-        results = [_Result(row, outbox.DROPPED, "learner no longer exists") for row in gone]
+        results = [_Result(row, outbox.DROPPED, "no longer due, or the learner is gone") for row in gone]
         by_chat: dict[int, list[outbox.Claimed]] = defaultdict(list)
         for row in rows:
             by_chat[row.chat_id].append(row)
@@ -161,10 +164,30 @@ class DeliveryWorker:
     def _claim(
         self, connection: Connection, size: int, now: datetime, urgent_only: bool
     ) -> tuple[list[outbox.Claimed], list[outbox.Claimed]]:
-        """Claimed rows whose learner still exists, and those whose learner is gone."""
+        """Rows to send, with daily ones written out now; and rows to drop: the learner is gone,
+        or the daily message is no longer due."""
         rows = outbox.claim(connection, self.bot_id, self.worker_id, size, now, urgent_only)
         known = learners.existing_chats(connection, self.bot_id, {row.chat_id for row in rows})
-        return [r for r in rows if r.chat_id in known], [r for r in rows if r.chat_id not in known]
+        ready, dropped = [], []
+        for row in rows:
+            if row.chat_id not in known:
+                dropped.append(row)
+            elif not is_daily(row.payload):
+                ready.append(row)
+            else:
+                library = self._library()
+                written = render(connection, library, self.zone, self.bot_id, row.chat_id, row.payload, now)
+                if written is None:
+                    dropped.append(row)
+                else:
+                    outbox.write_payload(connection, row.id, written)
+                    ready.append(replace(row, payload=written, parts_sent=0))
+        return ready, dropped
+
+    def _library(self) -> Library:
+        if self.library is None:
+            self.library = Library.load()
+        return self.library
 
     async def _keep_lease(self, row_ids: list[int]) -> None:
         """Renew the claim every third of the lease while the batch is being sent."""

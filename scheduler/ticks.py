@@ -1,13 +1,19 @@
 """Scheduler ticks: compute from the database what is due now and put it in the outbox.
 
-A tick is safe to run twice: each message has a campaign key per day (`lesson:2026-11-23`), the
-outbox ignores a second enqueue, and the learner's row changes in the same transaction (a learner
-sent today's lesson is `reading` and no longer due). Learners are handled in id order, a chunk per
-transaction, so a tick over a million learners holds no long lock and little memory.
+A tick is set-based: each kind of message is one INSERT ... SELECT, so the database finds the
+learners due and writes their rows, and a tick's cost grows with the learners due, not with
+everyone. The row holds only what is due (`{"type": "daily", "kind": "lesson"}`); the words are
+written when the row goes out (`scheduler.render`), under the same row lock and save path as a
+learner's own turn, so a tick and a turn never overwrite each other, and a learner who has
+already opened today's lesson by hand gets nothing twice.
+
+A tick is safe to run twice: each message has a campaign key per day (`lesson:2026-11-23`), a row
+that exists is not selected again, and the outbox ignores a second enqueue.
 
 Each learner is handled in their lesson hour, in their own time zone (the deployment's TIMEZONE
 unless their row says otherwise), and their messages are spread over that hour by a fixed offset
-from their chat id, so a busy hour does not all leave in its first second.
+from their chat id, so a busy hour does not all leave in its first second. Quiet hours are kept
+by the delivery worker, which sends only urgent alerts then.
 """
 
 from __future__ import annotations
@@ -18,27 +24,25 @@ from functools import partial
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Table, and_, bindparam, func, or_, select, update
+from sqlalchemy import JSON, Connection, Table, and_, func, insert, literal, or_, select
 
 from content.library import Library
-from flows import daily
-from flows.context import Context
-from flows.replies import Reply
-from flows.state import LearnerState
-from scheduler.payload import to_payload
+from flows.lesson import GENTLE_GROUP
 from scheduler.quiet_hours import QuietHours
 from store import learners
-from store.database import Database
+from store.database import Database, at_epoch
+from store.learners import wants_messages
 from store.models import ReviewRow
-from store.outbox import LESSON, NUDGE, Outgoing, enqueue
+from store.outbox import LESSON, NUDGE, PENDING
 from store.outbox import outbox as outbox_table
 
-CHUNK = 2000
 DEFAULT_LESSON_HOUR = 8  # for learners who skipped the question
 MAX_REMINDERS = 3  # then the bot goes quiet until the learner writes
 REMINDER_AFTER_DAYS = 2
 SPREAD_SECONDS = 3600
+SPREAD_FACTOR = 2654435761  # Knuth's multiplicative hash: neighbouring ids land far apart
 TIP_DELAY = timedelta(seconds=5)  # the tip follows its lesson
+ZERO = timedelta(0)
 
 table: Table = learners.learners_table
 reviews: Table = ReviewRow.__table__  # type: ignore[assignment]
@@ -81,27 +85,20 @@ class Clock:
 
 def spread(chat_id: int, clock: Clock, quiet: QuietHours) -> datetime:
     """When in this hour the learner's message may leave: fixed per chat, moved out of quiet hours."""
-    offset = timedelta(seconds=(chat_id * 2654435761) % SPREAD_SECONDS)
+    offset = timedelta(seconds=(chat_id * SPREAD_FACTOR) % SPREAD_SECONDS)
     return quiet.next_allowed(clock.hour_start + offset).astimezone(UTC)
 
 
-_UPDATE_STATE = (
-    update(table)
-    .where(table.c.id == bindparam("learner_id"))
-    .values(
-        step=bindparam("new_step"),
-        lesson_id=bindparam("new_lesson"),
-        question_index=0,
-        quiz_correct=0,
-        tip_cursor=bindparam("new_tip_cursor"),
-        tip_cycle_started=bindparam("new_tip_cycle"),
-    )
-)
-_NOTE_REMINDER = (
-    update(table)
-    .where(table.c.id == bindparam("learner_id"))
-    .values(reminders_sent=table.c.reminders_sent + 1, last_reminder_on=bindparam("today"))
-)
+def _spread_sql(connection: Connection, clock: Clock, quiet: QuietHours, delay: timedelta) -> Any:
+    """`spread` in SQL, for every row at once: the hour's start plus the chat's fixed offset.
+    A lesson hour inside quiet hours is spread over the first hour after they end instead.
+
+    (chat_id mod 3600) first keeps the product inside 64 bits; the double modulo keeps it
+    positive for negative ids, as Python's % does."""
+    in_hour = (table.c.chat_id % SPREAD_SECONDS + SPREAD_SECONDS) % SPREAD_SECONDS
+    offset = in_hour * SPREAD_FACTOR % SPREAD_SECONDS
+    start = int((quiet.next_allowed(clock.hour_start).astimezone(UTC) + delay).timestamp())
+    return at_epoch(connection, literal(start) + offset)
 
 
 def _base(clock: Clock, default_zone: str) -> Any:
@@ -112,155 +109,103 @@ def _base(clock: Clock, default_zone: str) -> Any:
     )
     return and_(
         zone_matches,
-        table.c.onboarded.is_(True),
-        table.c.active.is_(True),
-        table.c.paused.is_(False),
+        wants_messages(table),
         table.c.reminders_sent < MAX_REMINDERS,
         func.coalesce(table.c.lesson_hour, DEFAULT_LESSON_HOUR) == clock.local.hour,
     )
 
 
-def _chunks(connection: Connection, condition: Any, after: int) -> list[Any]:
-    query = select(table).where(condition, table.c.id > after).order_by(table.c.id).limit(CHUNK)
-    return list(connection.execute(query).mappings())
-
-
-def lessons_and_tips(
-    connection: Connection, library: Library, clock: Clock, quiet: QuietHours, default_zone: str, after: int
-) -> tuple[TickReport, int | None]:
-    """One chunk of learners due their daily lesson (and tip); returns the last id seen."""
-    condition = and_(
-        _base(clock, default_zone),
-        table.c.step == "ready",
-        or_(table.c.last_study_day.is_(None), table.c.last_study_day < clock.today),
-    )
-    rows = _chunks(connection, condition, after)
-    report = TickReport(learners_seen=len(rows))
-    ctx = Context(library, clock.local)
-    outgoing: list[Outgoing] = []
-    updates: list[dict[str, Any]] = []
-    for row in rows:
-        state = learners.to_state(row)
-        lesson = daily.daily_lesson(state, ctx)
-        if lesson is None:
-            continue
-        at = spread(row["chat_id"], clock, quiet)
-        outgoing.append(_outgoing(row, f"lesson:{clock.today}", LESSON, lesson.replies, at))
-        tip = daily.tip_of_the_day(lesson.state, ctx)
-        final = tip.state if tip else lesson.state
-        if tip is not None:
-            outgoing.append(_outgoing(row, f"tip:{clock.today}", NUDGE, tip.replies, at + TIP_DELAY))
-            report.tips += 1
-        updates.append(_state_values(row["id"], final))
-        report.lessons += 1
-    enqueue(connection, outgoing, clock.now)
-    if updates:
-        connection.execute(_UPDATE_STATE, updates)
-    return report, _resume_after(rows)
-
-
-def reminders(
-    connection: Connection, library: Library, clock: Clock, quiet: QuietHours, default_zone: str, after: int
-) -> tuple[TickReport, int | None]:
-    """A gentle reminder for learners who have not opened a lesson for two days."""
-    cutoff = clock.today - timedelta(days=REMINDER_AFTER_DAYS)
-    opened = func.coalesce(table.c.last_opened_on, func.date(table.c.created_at))
-    sent_today = (
+def _not_queued(campaign: str) -> Any:
+    return ~(
         select(outbox_table.c.id)
         .where(
-            outbox_table.c.campaign == f"lesson:{clock.today}",
+            outbox_table.c.campaign == campaign,
             outbox_table.c.chat_id == table.c.chat_id,
             outbox_table.c.bot_id == table.c.bot_id,
         )
         .exists()
     )
-    condition = and_(
+
+
+def _enqueue_due(
+    connection: Connection,
+    clock: Clock,
+    quiet: QuietHours,
+    due: Any,
+    kind: str,
+    priority: int,
+    delay: timedelta = ZERO,
+) -> int:
+    """One INSERT ... SELECT: a row of this kind for every learner due who has none today."""
+    campaign = f"{kind}:{clock.today}"
+    payload = literal([{"type": "daily", "kind": kind}], JSON)
+    rows = select(
+        table.c.bot_id, table.c.chat_id, literal(campaign), literal(priority), payload, literal(PENDING),
+        literal(0), _spread_sql(connection, clock, quiet, delay), literal(clock.now),
+    ).where(due, _not_queued(campaign))  # fmt: skip
+    columns = [
+        "bot_id", "chat_id", "campaign", "priority", "payload", "state", "attempts", "not_before",
+        "created_at",
+    ]  # fmt: skip
+    result = connection.execute(insert(outbox_table).from_select(columns, rows))
+    return max(result.rowcount, 0)
+
+
+def lessons_and_tips(
+    connection: Connection, clock: Clock, quiet: QuietHours, default_zone: str
+) -> TickReport:
+    """Today's lesson, with the tip of the day a few seconds after it."""
+    yesterday = clock.today - timedelta(days=1)
+    due = and_(
+        _base(clock, default_zone),
+        table.c.step == "ready",
+        or_(table.c.last_study_day.is_(None), table.c.last_study_day < clock.today),
+        # older adults rest the day after a lesson (flows.daily.daily_lesson says the same)
+        or_(
+            table.c.group_id.is_(None), table.c.group_id != GENTLE_GROUP, table.c.last_study_day != yesterday
+        ),
+    )
+    tips = _enqueue_due(connection, clock, quiet, due, "tip", NUDGE, TIP_DELAY)
+    lessons = _enqueue_due(connection, clock, quiet, due, "lesson", LESSON)
+    return TickReport(lessons=lessons, tips=tips)
+
+
+def reminders(
+    connection: Connection, clock: Clock, quiet: QuietHours, default_zone: str
+) -> TickReport:
+    """A gentle reminder for learners who have not opened a lesson for two days."""
+    cutoff = clock.today - timedelta(days=REMINDER_AFTER_DAYS)
+    opened = func.coalesce(table.c.last_opened_on, func.date(table.c.created_at))
+    due = and_(
         _base(clock, default_zone),
         table.c.step != "ready",  # a lesson is waiting, unopened or unfinished
-        ~sent_today,  # not the lesson that went out earlier this hour: that one needs no nudge yet
+        _not_queued(f"lesson:{clock.today}"),  # not one sent this hour: that one needs no nudge yet
         opened <= cutoff,
         or_(table.c.last_reminder_on.is_(None), table.c.last_reminder_on <= cutoff),
     )
-    rows = _chunks(connection, condition, after)
-    report = TickReport(learners_seen=len(rows))
-    ctx = Context(library, clock.local)
-    outgoing, noted = [], []
-    for row in rows:
-        message = daily.reminder(learners.to_state(row), ctx, row["reminders_sent"])
-        if message is None:
-            continue
-        at = spread(row["chat_id"], clock, quiet)
-        outgoing.append(_outgoing(row, f"reminder:{clock.today}", NUDGE, [message], at))
-        noted.append({"learner_id": row["id"], "today": clock.today})
-    report.reminders = len(noted)
-    enqueue(connection, outgoing, clock.now)
-    if noted:
-        connection.execute(_NOTE_REMINDER, noted)
-    return report, _resume_after(rows)
+    return TickReport(reminders=_enqueue_due(connection, clock, quiet, due, "reminder", NUDGE))
 
 
 def due_reviews(
-    connection: Connection, library: Library, clock: Clock, quiet: QuietHours, default_zone: str, after: int
-) -> tuple[TickReport, int | None]:
-    """One question due for review per learner per day, at their lesson hour."""
-    first_due = (
-        select(reviews.c.learner_id, func.min(reviews.c.question_id).label("question_id"))
-        .where(reviews.c.due_on <= clock.today)
-        .group_by(reviews.c.learner_id)
-        .subquery()
+    connection: Connection, clock: Clock, quiet: QuietHours, default_zone: str
+) -> TickReport:
+    """One question due for review per learner per day, at their lesson hour; which question is
+    chosen when it goes out."""
+    has_due = (
+        select(reviews.c.id)
+        .where(reviews.c.learner_id == table.c.id, reviews.c.due_on <= clock.today)
+        .exists()
     )
-    query = (
-        select(table, first_due.c.question_id.label("review_question"))
-        .join(first_due, first_due.c.learner_id == table.c.id)
-        .where(_base(clock, default_zone), table.c.id > after)
-        .order_by(table.c.id)
-        .limit(CHUNK)
-    )
-    rows = list(connection.execute(query).mappings())
-    report = TickReport(learners_seen=len(rows))
-    ctx = Context(library, clock.local)
-    outgoing = []
-    for row in rows:
-        state = learners.to_state(row)
-        message = daily.review_message(state, ctx, row["review_question"])
-        if message is not None:
-            at = spread(row["chat_id"], clock, quiet) + TIP_DELAY * 2
-            outgoing.append(_outgoing(row, f"review:{clock.today}", LESSON, [message], at))
-    report.reviews = enqueue(connection, outgoing, clock.now)
-    return report, _resume_after(rows)
-
-
-def _outgoing(row: Any, campaign: str, priority: int, replies: list[Reply], at: datetime) -> Outgoing:
-    return Outgoing(row["bot_id"], row["chat_id"], campaign, priority, to_payload(replies), at)
-
-
-def _resume_after(rows: list[Any]) -> int | None:
-    """Where the next chunk starts: after the last id, or None when this chunk was the last."""
-    return rows[-1]["id"] if len(rows) == CHUNK else None
-
-
-def _state_values(learner_id: int, state: LearnerState) -> dict[str, Any]:
-    return {
-        "learner_id": learner_id,
-        "new_step": state.step.value,
-        "new_lesson": state.lesson_id,
-        "new_tip_cursor": state.tip_cursor,
-        "new_tip_cycle": state.tip_cycle_started,
-    }
+    due = and_(_base(clock, default_zone), has_due)
+    return TickReport(reviews=_enqueue_due(connection, clock, quiet, due, "review", LESSON, TIP_DELAY * 2))
 
 
 class Pass(Protocol):
-    """One kind of due message: handles the chunk of learners after `after`, returns the last id."""
+    """One kind of due message for one time zone."""
 
     def __call__(
-        self,
-        connection: Connection,
-        library: Library,
-        clock: Clock,
-        quiet: QuietHours,
-        default_zone: str,
-        after: int,
-    ) -> tuple[TickReport, int | None]: ...
+        self, connection: Connection, clock: Clock, quiet: QuietHours, default_zone: str
+    ) -> TickReport: ...
 
 
 # Reminders go to learners whose lesson is waiting unopened and was not sent today, so a learner
@@ -278,24 +223,16 @@ def zones_in_use(connection: Connection, default_zone: str) -> list[str]:
 async def run_tick(
     database: Database, library: Library, default_zone: str, quiet: QuietHours, now: datetime | None = None
 ) -> TickReport:
-    """Everything due now, in every time zone learners are in; each chunk in its own transaction."""
+    """Everything due now, in every time zone learners are in; each pass in its own transaction.
+
+    `library` is not needed to find who is due (the words are written at delivery); it stays in
+    the signature every caller uses."""
     now = now or datetime.now(UTC)
     report = TickReport()
     report.zones = await database.run(lambda c: zones_in_use(c, default_zone))
     for zone_name in report.zones:
         clock = Clock(ZoneInfo(zone_name), now)
         for step in PASSES:
-            after: int | None = 0
-            while after is not None:
-                chunk, after = await database.run(
-                    partial(
-                        step,
-                        library=library,
-                        clock=clock,
-                        quiet=quiet,
-                        default_zone=default_zone,
-                        after=after,
-                    )
-                )
-                report.add(chunk)
+            work = partial(step, clock=clock, quiet=quiet, default_zone=default_zone)
+            report.add(await database.run(work))
     return report

@@ -22,7 +22,7 @@ from typing import Any, Protocol, TypeVar
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, Table, event
+from sqlalchemy import Connection, Engine, Table, event, func
 from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
@@ -31,6 +31,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 T = TypeVar("T")
 SWITCH_INTERVAL = 0.0002  # seconds
+
+
+def at_epoch(connection: Connection, seconds: Any) -> Any:
+    """A timestamp from seconds since 1970 computed in SQL, for INSERT ... SELECT of many rows."""
+    if connection.dialect.name == "postgresql":
+        return func.to_timestamp(seconds)
+    return func.datetime(seconds, "unixepoch")
 
 
 def is_sqlite(url: str) -> bool:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, Table, and_, bindparam, delete, insert, select, update
 from sqlalchemy.engine import RowMapping
 
 from flows.daily import next_box
@@ -71,6 +71,17 @@ def find(connection: Connection, bot_id: int, chat_id: int, for_update: bool = F
     SQLite runs one transaction at a time anyway."""
     statement = _FIND_FOR_UPDATE if for_update and connection.dialect.name == "postgresql" else _FIND
     return connection.execute(statement, {"find_bot": bot_id, "find_chat": chat_id}).mappings().first()
+
+
+def reachable(table: Table = learners_table) -> Any:
+    """Learners the bot may write to at all: they have not blocked it and have not said /stop."""
+    return and_(table.c.active.is_(True), table.c.paused.is_(False))
+
+
+def wants_messages(table: Table = learners_table) -> Any:
+    """Who gets daily lessons, tips, reminders and reviews: `flows.daily.wants_messages` as SQL,
+    for ticks that select them by the hundred thousand (a test keeps the two in step)."""
+    return and_(table.c.onboarded.is_(True), reachable(table))
 
 
 def existing_chats(connection: Connection, bot_id: int, chat_ids: set[int]) -> set[int]:
@@ -196,6 +207,43 @@ def _move_review(connection: Connection, learner_id: int, effect: ReviewAnswered
         connection.execute(delete(reviews_table).where(*where))
     else:
         connection.execute(update(reviews_table).where(*where).values(box=new_box, due_on=due))
+
+
+def save_scheduled(connection: Connection, row: RowMapping, state: LearnerState, now: datetime) -> None:
+    """The state a daily message moved the learner to (a lesson opened, the tip cursor advanced),
+    written by the same statement as a turn's but without the turn's own bookkeeping: no update
+    id, and reminders do not start over, since the learner did not write."""
+    recent = list(row["recent_updates"] or ())
+    values = {**_columns(state, recent, now), "reminders_sent": row["reminders_sent"]}
+    connection.execute(_UPDATE, {"learner_id": row["id"], **values})
+
+
+def note_reminder(connection: Connection, learner_id: int, today: date) -> None:
+    connection.execute(
+        update(learners_table)
+        .where(learners_table.c.id == learner_id)
+        .values(reminders_sent=learners_table.c.reminders_sent + 1, last_reminder_on=today)
+    )
+
+
+def due_reviews(connection: Connection, learner_id: int, today: date) -> list[str]:
+    """Question ids due for review today, the earliest due first."""
+    query = (
+        select(reviews_table.c.question_id)
+        .where(reviews_table.c.learner_id == learner_id, reviews_table.c.due_on <= today)
+        .order_by(reviews_table.c.due_on, reviews_table.c.question_id)
+    )
+    return list(connection.execute(query).scalars())
+
+
+def drop_reviews(connection: Connection, learner_id: int, question_ids: list[str]) -> None:
+    """Reviews of questions the curriculum no longer has: they could never be asked."""
+    if question_ids:
+        connection.execute(
+            delete(reviews_table).where(
+                reviews_table.c.learner_id == learner_id, reviews_table.c.question_id.in_(question_ids)
+            )
+        )
 
 
 def forget(connection: Connection, learner_id: int) -> None:

@@ -148,6 +148,11 @@ def retry_later(
     )  # fmt: skip
 
 
+def write_payload(connection: Connection, row_id: int, payload: list[dict[str, Any]]) -> None:
+    """A daily row's words, written when it is claimed, so a retry sends the very same."""
+    connection.execute(update(outbox).where(outbox.c.id == row_id).values(payload=payload, parts_sent=0))
+
+
 def renew(connection: Connection, worker: str, row_ids: Sequence[int], now: datetime) -> int:
     """Extend the lease on rows this worker is still sending."""
     if not row_ids:

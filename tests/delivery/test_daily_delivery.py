@@ -6,6 +6,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
@@ -16,7 +17,7 @@ from sqlalchemy import func, select
 from flows.state import LearnerState, Step
 from scheduler.delivery import DeliveryWorker
 from scheduler.quiet_hours import QuietHours
-from scheduler.ticks import run_tick
+from scheduler.ticks import TickReport, run_tick
 from store import learners, outbox
 from store.models import OutboxRow
 from tests.delivery.conftest import BOT_ID, TOKEN
@@ -147,7 +148,20 @@ async def test_blocked_learners_are_marked_and_skipped(database, sandbox, librar
     assert again.lessons == 0  # the 7 others are reading yesterday's lesson, the 3 are inactive
 
 
-async def test_reminders_rotate_and_stop_after_three(database, library):
+async def _tick_and_deliver(database, sandbox, library, at: datetime) -> TickReport:
+    report = await run_tick(database, library, "Asia/Ho_Chi_Minh", QUIET, at)
+    bot = _bot(sandbox)
+    try:
+        worker = DeliveryWorker(
+            database, bot, BOT_ID, library.media_root, ZONE, clock=lambda: at + timedelta(minutes=59)
+        )
+        await _drain(worker)
+    finally:
+        await bot.session.close()
+    return report
+
+
+async def test_reminders_rotate_and_stop_after_three(database, sandbox, library):
     await _seed(
         database,
         1,
@@ -157,17 +171,11 @@ async def test_reminders_rotate_and_stop_after_three(database, library):
     )
     sent = []
     for day in range(0, 12, 2):
-        report = await run_tick(database, library, "Asia/Ho_Chi_Minh", QUIET, EIGHT + timedelta(days=day))
+        report = await _tick_and_deliver(database, sandbox, library, EIGHT + timedelta(days=day))
         sent.append(report.reminders)
     assert sent == [1, 1, 1, 0, 0, 0]
-    table = OutboxRow.__table__
-    payloads = await database.run(
-        lambda c: (
-            c.execute(select(table.c.payload).where(table.c.campaign.like("reminder:%"))).scalars().all()
-        )
-    )
-    texts = [p[0]["text"] for p in payloads]
-    assert len(set(texts)) == 3
+    texts = sandbox.sent_texts(1)
+    assert len(texts) == 3 and len(set(texts)) == 3
     assert not any(word in " ".join(texts).lower() for word in ("lười", "tại sao bạn", "phải học"))
 
 
@@ -237,7 +245,7 @@ async def test_quiet_hours_hold_everything_but_urgent_alerts(database, sandbox, 
     assert sandbox.sent_texts(ids[1]) == ["tip"] and sandbox.sent_texts(ids[2]) == ["lesson"]
 
 
-async def test_a_quiet_bot_wakes_when_the_learner_writes(database, library):
+async def test_a_quiet_bot_wakes_when_the_learner_writes(database, sandbox, library):
     from bot.turns import Turns
     from flows.events import Command
     from store.chat_locks import LocalChatLocks
@@ -250,7 +258,7 @@ async def test_a_quiet_bot_wakes_when_the_learner_writes(database, library):
         last_opened_on=EIGHT.date() - timedelta(days=10),
     )
     for day in range(0, 8, 2):
-        await run_tick(database, library, "Asia/Ho_Chi_Minh", QUIET, EIGHT + timedelta(days=day))
+        await _tick_and_deliver(database, sandbox, library, EIGHT + timedelta(days=day))
     state_row = await database.run(lambda c: learners.find(c, BOT_ID, 1))
     assert state_row["reminders_sent"] == 3
     turns = Turns(database, library, ZONE, LocalChatLocks(), BOT_ID)
@@ -299,11 +307,89 @@ async def test_learners_belong_to_the_bot_they_started(database, sandbox, librar
     assert {bot_id for bot_id, _ in waiting} == {6262} and len(waiting) == 4  # lesson and tip for each
 
 
-async def test_no_reminder_for_the_lesson_sent_earlier_the_same_hour(database, library):
+async def test_no_reminder_for_the_lesson_sent_earlier_the_same_hour(database, sandbox, library):
     await _seed(database, 1, last_opened_on=EIGHT.date() - timedelta(days=8))  # back from a long pause
-    first = await run_tick(database, library, "Asia/Ho_Chi_Minh", QUIET, EIGHT)
+    first = await _tick_and_deliver(database, sandbox, library, EIGHT)
     later = await run_tick(database, library, "Asia/Ho_Chi_Minh", QUIET, EIGHT + timedelta(minutes=1))
     assert (first.lessons, first.reminders) == (1, 0)
     assert (later.lessons, later.reminders) == (0, 0)
     two_days_on = await run_tick(database, library, "Asia/Ho_Chi_Minh", QUIET, EIGHT + timedelta(days=2))
     assert two_days_on.reminders == 1  # the lesson is still unopened two days later: now a nudge
+
+
+async def test_a_lesson_opened_by_hand_before_its_row_goes_out_is_not_sent_again(database, sandbox, library):
+    """The tick queued today's lesson; the learner opened it themselves first. The row is written
+    when it goes out, from the learner as they are then: nothing is sent twice, nothing undone."""
+    from bot.turns import Turns
+    from flows.events import Command
+    from store.chat_locks import LocalChatLocks
+
+    await _seed(database, 1)
+    report = await run_tick(database, library, "Asia/Ho_Chi_Minh", QUIET, EIGHT)
+    assert report.lessons == 1
+    turns = Turns(database, library, ZONE, LocalChatLocks(), BOT_ID)
+    await turns.take(1, Command("lesson"), 501)
+    opened = await turns.find(1)
+    assert opened is not None and opened.step == Step.READING
+    bot = _bot(sandbox)
+    worker = DeliveryWorker(
+        database, bot, BOT_ID, library.media_root, ZONE, clock=lambda: EIGHT + timedelta(minutes=59)
+    )
+    await _drain(worker)
+    await bot.session.close()
+    assert await _states(database) == {"dropped": 1, "sent": 1}  # the lesson dropped, the tip sent
+    after = await turns.find(1)
+    assert after is not None and after.step == Step.READING and after.lesson_id == opened.lesson_id
+
+
+async def test_a_review_of_a_removed_question_gives_way_to_the_next(database, sandbox, library):
+    from store.models import ReviewRow
+
+    await _seed(database, 1)
+    question = library.curriculum("vi").lessons[library.lesson_order[0]].questions[0]
+    learner_id = (await database.run(lambda c: learners.find(c, BOT_ID, 1)))["id"]
+    reviews = ReviewRow.__table__
+    await database.run(
+        lambda c: c.execute(
+            reviews.insert(),
+            [
+                {"learner_id": learner_id, "question_id": "m0-gone-q9", "box": 1, "due_on": EIGHT.date()},
+                {"learner_id": learner_id, "question_id": question.id, "box": 1, "due_on": EIGHT.date()},
+            ],
+        )
+    )
+    await _tick_and_deliver(database, sandbox, library, EIGHT)
+    assert any(question.question in text for text in sandbox.sent_texts(1))
+    left = await database.run(lambda c: c.execute(select(reviews.c.question_id)).scalars().all())
+    assert left == [question.id]
+
+
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+async def test_a_daily_message_and_a_turn_racing_both_keep_their_change(database, sandbox, library):
+    """A learner's turn holds their row; the tip of the day, going out meanwhile, waits for it and
+    then writes its change on top of the turn's, instead of undoing it or being undone."""
+    from sqlalchemy import update
+
+    await _seed(database, 1)
+    await run_tick(database, library, "Asia/Ho_Chi_Minh", QUIET, EIGHT)
+    await database.run(lambda c: c.execute(update(OutboxRow.__table__).where(
+        OutboxRow.__table__.c.campaign.like("lesson:%")).values(state="cancelled")))  # fmt: skip
+    table = learners.learners_table
+    bot = _bot(sandbox)
+    worker = DeliveryWorker(
+        database, bot, BOT_ID, library.media_root, ZONE, clock=lambda: EIGHT + timedelta(minutes=59)
+    )
+    try:
+        async with database.engine.begin() as turn:  # a turn in the middle of its transaction
+            await turn.execute(select(table).where(table.c.chat_id == 1).with_for_update())
+            delivering = asyncio.create_task(_drain(worker))
+            await asyncio.sleep(0.5)
+            assert not delivering.done()  # the tip waits for the learner's turn
+            await turn.execute(update(table).where(table.c.chat_id == 1).values(language="en"))
+        await asyncio.wait_for(delivering, 10)
+    finally:
+        await bot.session.close()
+    row = await database.run(lambda c: learners.find(c, BOT_ID, 1))
+    assert row["language"] == "en" and row["tip_cursor"] == 1  # both changes kept
+    [tip] = sandbox.sent_texts(1)
+    assert "Today's scam tip" in tip  # written after the turn, from the state the turn left

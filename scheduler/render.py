@@ -1,0 +1,78 @@
+"""Daily messages are written when they go out, not when they are queued.
+
+A tick queues `{"type": "daily", "kind": "lesson"}` for every learner due; the delivery worker,
+in the transaction that claims the row, locks the learner's row (`FOR UPDATE`, as a turn does),
+asks the flows what that kind of message says for the learner as they are now, saves the state it
+moves them to, and writes the words into the row, so a retry sends the same words and a crash
+after this point loses nothing. A learner who opened the lesson by hand in the meantime, stopped,
+or whose reviews were all answered gets nothing: the row is dropped as no longer due.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection
+
+from content.library import Library
+from flows import daily
+from flows.context import Context
+from flows.replies import Reply
+from flows.state import LearnerState
+from scheduler.payload import to_payload
+from store import learners
+
+DAILY = "daily"
+
+
+def is_daily(payload: list[dict[str, Any]]) -> bool:
+    return bool(payload) and payload[0].get("type") == DAILY
+
+
+def render(
+    connection: Connection,
+    library: Library,
+    default_zone: ZoneInfo,
+    bot_id: int,
+    chat_id: int,
+    payload: list[dict[str, Any]],
+    now: datetime,
+) -> list[dict[str, Any]] | None:
+    """The row's words as a payload, with the learner's state saved; None when nothing is due."""
+    row = learners.find(connection, bot_id, chat_id, for_update=True)
+    if row is None:
+        return None
+    zone = ZoneInfo(row["timezone"]) if row["timezone"] else default_zone
+    ctx = Context(library, now.astimezone(zone))
+    state = learners.to_state(row)
+    kind = payload[0].get("kind")
+    replies: list[Reply] | None = None
+    if kind in ("lesson", "tip"):
+        outcome = daily.daily_lesson(state, ctx) if kind == "lesson" else daily.tip_of_the_day(state, ctx)
+        if outcome is not None:
+            learners.save_scheduled(connection, row, outcome.state, now)
+            replies = outcome.replies
+    elif kind == "reminder":
+        message = daily.reminder(state, ctx, row["reminders_sent"])
+        if message is not None:
+            learners.note_reminder(connection, row["id"], ctx.now.date())
+            replies = [message]
+    elif kind == "review":
+        replies = _review(connection, library, row, state, ctx)
+    return to_payload(replies) if replies else None
+
+
+def _review(
+    connection: Connection, library: Library, row: Any, state: LearnerState, ctx: Context
+) -> list[Reply] | None:
+    """The first question due that the curriculum still has; reviews of removed ones are dropped."""
+    due = learners.due_reviews(connection, row["id"], ctx.now.date())
+    gone = [question for question in due if question not in library.question_lesson]
+    learners.drop_reviews(connection, row["id"], gone)
+    for question in due:
+        if question not in gone:
+            message = daily.review_message(state, ctx, question)
+            return [message] if message is not None else None
+    return None
