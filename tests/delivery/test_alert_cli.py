@@ -12,9 +12,10 @@ from aiogram.client.telegram import TelegramAPIServer
 
 from bot.cli import main
 from flows.state import LearnerState, Step
+from scheduler.alerts import campaign_of
 from scheduler.delivery import DeliveryWorker
 from scheduler.quiet_hours import QuietHours
-from store import learners
+from store import learners, outbox
 from store.database import migrate, open_database, upgrade
 from tests.delivery.conftest import BOT_ID, TOKEN
 
@@ -103,7 +104,10 @@ async def test_cancel_stops_what_is_not_sent(deployment, tmp_path, capsys):
     thread = asyncio.create_task(
         asyncio.to_thread(main, ["alert", "send", str(tmp_path / "a.yaml"), "--yes"])
     )
-    await asyncio.sleep(1.5)
+    for _ in range(200):  # until the alert is queued (a loaded machine loads the content slowly)
+        if (await deployment.run(lambda c: outbox.campaign_counts(c, campaign_of(1)))).get("pending") == 60:
+            break
+        await asyncio.sleep(0.1)
     assert await asyncio.to_thread(main, ["alert", "cancel", "1"]) == 0
     assert await asyncio.wait_for(thread, 10) == 0
     out = capsys.readouterr().out
