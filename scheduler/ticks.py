@@ -162,7 +162,10 @@ def lessons_and_tips(
         or_(table.c.last_study_day.is_(None), table.c.last_study_day < clock.today),
         # older adults rest the day after a lesson (flows.daily.daily_lesson says the same)
         or_(
-            table.c.group_id.is_(None), table.c.group_id != GENTLE_GROUP, table.c.last_study_day != yesterday
+            table.c.group_id.is_(None),
+            table.c.group_id != GENTLE_GROUP,
+            table.c.last_study_day.is_(None),  # NULL != yesterday is NULL, not true
+            table.c.last_study_day != yesterday,
         ),
     )
     tips = _enqueue_due(connection, clock, quiet, due, "tip", NUDGE, TIP_DELAY)

@@ -393,3 +393,15 @@ async def test_a_daily_message_and_a_turn_racing_both_keep_their_change(database
     assert row["language"] == "en" and row["tip_cursor"] == 1  # both changes kept
     [tip] = sandbox.sent_texts(1)
     assert "Today's scam tip" in tip  # written after the turn, from the state the turn left
+
+
+async def test_older_adults_get_their_first_lesson_and_rest_the_day_after_one(database, library):
+    await _seed(database, 1, first=1, group="older-adult")  # never studied
+    await _seed(database, 1, first=2, group="older-adult", last_study_day=EIGHT.date() - timedelta(days=1))
+    await _seed(database, 1, first=3, group="older-adult", last_study_day=EIGHT.date() - timedelta(days=2))
+    await run_tick(database, library, "Asia/Ho_Chi_Minh", QUIET, EIGHT)
+    table = OutboxRow.__table__
+    chats = await database.run(
+        lambda c: c.execute(select(table.c.chat_id).where(table.c.campaign.like("lesson:%"))).scalars().all()
+    )
+    assert sorted(chats) == [1, 3]

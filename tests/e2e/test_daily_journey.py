@@ -4,7 +4,7 @@ the lesson arrives at their hour, a wrong answer comes back for review, reminder
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 
@@ -53,8 +53,10 @@ async def test_daily_lesson_arrives_and_a_wrong_answer_comes_back_for_review(san
         await learner.wait_for_messages(1)
         reviews = await app.database.run(lambda c: c.execute(select(ReviewRow.__table__)).mappings().all())
         assert [(r["question_id"], r["box"]) for r in reviews] == [(lesson.questions[0].id, 1)]
-        tomorrow = datetime.now(UTC) + timedelta(days=1)
-        report = await run_tick(app.database, library, settings.timezone, app.quiet, tomorrow)
+        # a day passes for the review: it falls due today, for the tick and the delivery alike
+        today = datetime.now(UTC).astimezone(settings.zone).date()
+        await app.database.run(lambda c: c.exec_driver_sql(f"UPDATE reviews SET due_on = '{today}'"))
+        report = await run_tick(app.database, library, settings.timezone, app.quiet, datetime.now(UTC))
         assert report.reviews == 1
         await app.database.run(
             lambda c: c.exec_driver_sql("UPDATE outbox SET not_before = '2000-01-01 00:00:00'")
