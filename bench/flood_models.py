@@ -136,6 +136,7 @@ async def flash_crowd(model: str, people: int, window: float, library: Library, 
         await learner.send_text("/start")
         await learner.wait_for_messages(1, timeout=120)
         waits.append(time.perf_counter() - started)
+        await learner.wait_for_messages(1, timeout=120)  # the language question follows
 
     try:
         started = time.perf_counter()
@@ -175,7 +176,7 @@ def _delivery(api: FakeBotAPI) -> subprocess.Popen[bytes]:
 
 async def faults(model: str, count: int) -> None:
     await ensure_postgres_database(BENCH_DATABASE)
-    upgrade(postgres_url(BENCH_DATABASE))
+    await asyncio.to_thread(upgrade, postgres_url(BENCH_DATABASE))
     database = open_database(postgres_url(BENCH_DATABASE))
     assert isinstance(database, ServerDatabase)
     await database.run(lambda c: c.exec_driver_sql("TRUNCATE outbox, learners CASCADE"))
