@@ -21,6 +21,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -34,7 +35,11 @@ class Base(DeclarativeBase):
 
 class LearnerRow(Base):
     __tablename__ = "learners"
-    __table_args__ = (UniqueConstraint("bot_id", "chat_id", name="uq_learners_bot_chat"),)
+    __table_args__ = (
+        UniqueConstraint("bot_id", "chat_id", name="uq_learners_bot_chat"),
+        # the scheduler's "whose lesson hour is now"; 8 is scheduler.ticks.DEFAULT_LESSON_HOUR
+        Index("ix_learners_lesson_hour", text("coalesce(lesson_hour, 8)")),
+    )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     bot_id: Mapped[int] = mapped_column(BigInteger, default=0)
@@ -117,10 +122,9 @@ class OutboxRow(Base):
 
     __tablename__ = "outbox"
     __table_args__ = (
-        UniqueConstraint("campaign", "chat_id", "bot_id", name="uq_outbox_campaign_chat"),
+        UniqueConstraint("bot_id", "chat_id", "campaign", name="uq_outbox_chat_campaign"),
         Index("ix_outbox_claim", "bot_id", "state", "priority", "not_before", "id"),
         Index("ix_outbox_campaign_state", "campaign", "state"),
-        Index("ix_outbox_chat", "bot_id", "chat_id"),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)

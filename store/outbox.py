@@ -55,6 +55,7 @@ class Claimed:
 
 
 FINAL_STATES = (SENT, FAILED, BLOCKED, DROPPED, CANCELLED)
+UNIQUE_KEY = ["bot_id", "chat_id", "campaign"]  # one campaign reaches one chat of one bot once
 
 
 def enqueue(connection: Connection, rows: Iterable[Outgoing], now: datetime) -> int:
@@ -70,7 +71,7 @@ def enqueue(connection: Connection, rows: Iterable[Outgoing], now: datetime) -> 
     if not values:
         return 0
     statement = insert_or_update(connection, outbox).on_conflict_do_nothing(
-        index_elements=["campaign", "chat_id", "bot_id"]
+        index_elements=UNIQUE_KEY
     )
     result = connection.execute(statement, values)
     return max(result.rowcount, 0)

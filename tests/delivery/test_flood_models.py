@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from aiogram import Bot
@@ -176,3 +176,45 @@ async def test_a_429_in_one_chat_does_not_stall_the_others(outbox_bot, model):
     assert waited < 0.5
     assert await budget.rate(BOT_ID) == pytest.approx(budget.limits.ceiling)  # no bot-wide cut
     assert api.stats.sent_per_chat[1] == 8  # and the tapper's replies all arrived
+
+
+async def test_two_workers_with_a_lease_shorter_than_a_pause_send_each_message_once(
+    database, library, outbox_bot
+):
+    """A 429 storm holds a batch longer than its 2-second lease: the worker renews the lease while
+    it waits, so the other worker never takes those rows, and nobody gets the alert twice."""
+    faults = Faults()
+    api = await _sandbox(FloodLimits(enabled=False), faults)
+    bot, _ = await outbox_bot(api)
+    ids = await _alert(database, 40)
+    started = datetime.now(UTC)
+    workers = [_worker(database, bot, library, started) for _ in range(2)]
+    for worker in workers:
+        worker.lease = timedelta(seconds=2)
+    faults.storm(0.3, retry_after=3)  # first sends earn a 3 s bot-wide pause
+    stop = asyncio.Event()
+    running = [asyncio.create_task(worker.run(stop)) for worker in workers]
+    try:
+        deadline = time.monotonic() + 30
+        while sum(1 for c in ids if api.stats.sent_per_chat[c]) < len(ids) and time.monotonic() < deadline:
+            await asyncio.sleep(0.2)
+        await asyncio.sleep(1.0)
+    finally:
+        stop.set()
+        await asyncio.gather(*running)
+    assert faults.storm_refusals >= 1
+    assert all(api.stats.sent_per_chat[c] == 1 for c in ids)
+
+
+async def test_a_learner_forgotten_after_the_alert_was_queued_gets_nothing(database, library, outbox_bot):
+    api = await _sandbox(FloodLimits(enabled=False))
+    bot, _ = await outbox_bot(api)
+    ids = await _alert(database, 5)
+    await database.run(lambda c: learners.forget(c, learners.find(c, BOT_ID, ids[0])["id"]))
+    worker = _worker(database, bot, library, datetime.now(UTC))
+    while await worker.drain_once():
+        pass
+    assert api.stats.sent_per_chat[ids[0]] == 0
+    assert all(api.stats.sent_per_chat[c] == 1 for c in ids[1:])
+    counts = await database.run(lambda c: outbox.campaign_counts(c, "alert:9"))
+    assert counts == {"dropped": 1, "sent": 4}

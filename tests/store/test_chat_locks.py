@@ -56,3 +56,31 @@ async def test_local_locks_are_dropped_when_free():
     locks = LocalChatLocks()
     await _overlaps(locks, ["a", "a", "b"])
     assert not locks._locks
+
+
+async def test_a_redis_lock_held_past_its_timeout_is_extended_not_lost(caplog):
+    """A slow turn outlives the lock's timeout: the lock is extended while held, a second turn of
+    the same chat waits (it does not give up, it keeps waiting), and release raises nothing."""
+    require_server("Redis", "127.0.0.1", 6379)
+    redis = Redis.from_url(REDIS_URL)
+    locks = RedisChatLocks(redis, timeout=0.6, wait=0.3)
+    key = uuid.uuid4().hex
+    order: list[str] = []
+
+    async def slow() -> None:
+        async with locks.hold(key):
+            order.append("slow in")
+            await asyncio.sleep(1.5)  # more than twice the timeout
+            order.append("slow out")
+
+    async def second() -> None:
+        await asyncio.sleep(0.1)
+        async with locks.hold(key):
+            order.append("second in")
+
+    try:
+        await asyncio.gather(slow(), second())
+    finally:
+        await redis.aclose()
+    assert order == ["slow in", "slow out", "second in"]
+    assert "lost" not in caplog.text
