@@ -203,7 +203,8 @@ async def test_two_workers_with_a_lease_shorter_than_a_pause_send_each_message_o
         stop.set()
         await asyncio.gather(*running)
     assert faults.storm_refusals >= 1
-    assert all(api.stats.sent_per_chat[c] == 1 for c in ids)
+    counts = await database.run(lambda c: outbox.campaign_counts(c, "alert:9"))
+    assert [api.stats.sent_per_chat[c] for c in ids] == [1] * len(ids), counts
 
 
 async def test_a_learner_forgotten_after_the_alert_was_queued_gets_nothing(database, library, outbox_bot):
@@ -218,3 +219,25 @@ async def test_a_learner_forgotten_after_the_alert_was_queued_gets_nothing(datab
     assert all(api.stats.sent_per_chat[c] == 1 for c in ids[1:])
     counts = await database.run(lambda c: outbox.campaign_counts(c, "alert:9"))
     assert counts == {"dropped": 1, "sent": 4}
+
+
+async def test_a_row_resumes_from_its_first_unsent_part(database, library, outbox_bot):
+    """A lesson row of three parts whose first two went out before a failure sends only the third."""
+    from sqlalchemy import update
+
+    from store.models import OutboxRow
+
+    api = await _sandbox(FloodLimits(enabled=False))
+    bot, _ = await outbox_bot(api)
+    await database.run(
+        lambda c: learners.insert_many(c, BOT_ID, [LearnerState(7, step=Step.READY, onboarded=True)])
+    )
+    parts = [{"type": "message", "text": f"part {n}"} for n in (1, 2, 3)]
+    row = outbox.Outgoing(BOT_ID, 7, "lesson:x", outbox.LESSON, parts, NOON)
+    await database.run(lambda c: outbox.enqueue(c, [row], NOON))
+    table = OutboxRow.__table__
+    await database.run(lambda c: c.execute(update(table).values(parts_sent=2, attempts=1)))
+    worker = _worker(database, bot, library, datetime.now(UTC))
+    while await worker.drain_once():
+        pass
+    assert api.sent_texts(7) == ["part 3"]
