@@ -10,7 +10,7 @@ or whose reviews were all answered gets nothing: the row is dropped as no longer
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,9 +22,10 @@ from flows.context import Context
 from flows.replies import Reply
 from flows.state import LearnerState
 from scheduler.payload import to_payload
-from store import learners
+from store import learners, outbox
 
 DAILY = "daily"
+TIP_DELAY = timedelta(seconds=5)
 
 
 def is_daily(payload: list[dict[str, Any]]) -> bool:
@@ -54,6 +55,8 @@ def render(
         if outcome is not None:
             learners.save_scheduled(connection, row, outcome.state, now)
             replies = outcome.replies
+            if kind == "lesson":
+                _queue_tip(connection, bot_id, chat_id, ctx, now)
     elif kind == "reminder":
         message = daily.reminder(state, ctx, row["reminders_sent"])
         if message is not None:
@@ -62,6 +65,15 @@ def render(
     elif kind == "review":
         replies = _review(connection, library, row, state, ctx)
     return to_payload(replies) if replies else None
+
+
+def _queue_tip(connection: Connection, bot_id: int, chat_id: int, ctx: Context, now: datetime) -> None:
+    """The tip of the day follows the lesson that went out, a few seconds later and behind
+    everyone's lessons in priority."""
+    campaign = f"tip:{ctx.now.date()}"
+    payload: list[dict[str, Any]] = [{"type": DAILY, "kind": "tip"}]
+    tip = outbox.Outgoing(bot_id, chat_id, campaign, outbox.NUDGE, payload, now + TIP_DELAY)
+    outbox.enqueue(connection, [tip], now)
 
 
 def _review(

@@ -41,7 +41,7 @@ MAX_REMINDERS = 3  # then the bot goes quiet until the learner writes
 REMINDER_AFTER_DAYS = 2
 SPREAD_SECONDS = 3600
 SPREAD_FACTOR = 2654435761  # Knuth's multiplicative hash: neighbouring ids land far apart
-TIP_DELAY = timedelta(seconds=5)  # the tip follows its lesson
+TIP_DELAY = timedelta(seconds=5)  # reviews follow the lesson hour's other messages
 ZERO = timedelta(0)
 
 table: Table = learners.learners_table
@@ -160,7 +160,8 @@ def _enqueue_due(
 def lessons_and_tips(
     connection: Connection, clock: Clock, quiet: QuietHours, default_zone: str
 ) -> TickReport:
-    """Today's lesson, with the tip of the day a few seconds after it."""
+    """Today's lesson. Its tip of the day is queued when the lesson goes out (scheduler.render):
+    a tip follows a lesson that was sent, and the busiest tick writes half the rows."""
     yesterday = clock.today - timedelta(days=1)
     due = and_(
         _base(clock, default_zone),
@@ -174,9 +175,7 @@ def lessons_and_tips(
             table.c.last_study_day != yesterday,
         ),
     )
-    tips = _enqueue_due(connection, clock, quiet, due, "tip", NUDGE, TIP_DELAY)
-    lessons = _enqueue_due(connection, clock, quiet, due, "lesson", LESSON)
-    return TickReport(lessons=lessons, tips=tips)
+    return TickReport(lessons=_enqueue_due(connection, clock, quiet, due, "lesson", LESSON))
 
 
 def reminders(

@@ -61,13 +61,11 @@ async def test_daily_lessons_and_tips_are_enqueued_once_and_delivered(database, 
     await _seed(database, 3, first=200, paused=True)
     first = await run_tick(database, library, "Asia/Ho_Chi_Minh", QUIET, EIGHT + timedelta(minutes=1))
     again = await run_tick(database, library, "Asia/Ho_Chi_Minh", QUIET, EIGHT + timedelta(minutes=2))
-    assert (first.lessons, first.tips) == (40, 40)
-    assert (again.lessons, again.tips) == (0, 0)
+    assert (first.lessons, again.lessons) == (40, 0)
     bot = _bot(sandbox)
-    worker = DeliveryWorker(
-        database, bot, BOT_ID, library.media_root, ZONE, clock=lambda: EIGHT + timedelta(minutes=59)
-    )
-    await _drain(worker)
+    for at in (timedelta(minutes=59), timedelta(minutes=59, seconds=10)):  # each tip 5 s after its lesson
+        clock = lambda at=at: EIGHT + at  # noqa: E731
+        await _drain(DeliveryWorker(database, bot, BOT_ID, library.media_root, ZONE, clock=clock))
     await bot.session.close()
     assert await _states(database) == {"sent": 80}
     first_lesson = library.curriculum("vi").lessons[library.lesson_order[0]]
@@ -134,10 +132,9 @@ async def test_blocked_learners_are_marked_and_skipped(database, sandbox, librar
         await sandbox.learner(chat).block()
     await run_tick(database, library, "Asia/Ho_Chi_Minh", QUIET, EIGHT)
     bot = _bot(sandbox)
-    worker = DeliveryWorker(
-        database, bot, BOT_ID, library.media_root, ZONE, clock=lambda: EIGHT + timedelta(hours=1, minutes=-1)
-    )
-    await _drain(worker)
+    for at in (timedelta(minutes=59), timedelta(minutes=59, seconds=10)):  # tips 5 s after lessons
+        clock = lambda at=at: EIGHT + at  # noqa: E731
+        await _drain(DeliveryWorker(database, bot, BOT_ID, library.media_root, ZONE, clock=clock))
     await bot.session.close()
     states = await _states(database)
     assert states.get("sent") == 14 and states.get("blocked") == 3 and states.get("dropped") == 3
@@ -304,7 +301,9 @@ async def test_learners_belong_to_the_bot_they_started(database, sandbox, librar
     waiting = await database.run(
         lambda c: c.execute(select(table.c.bot_id, table.c.state).where(table.c.state == "pending")).all()
     )
-    assert {bot_id for bot_id, _ in waiting} == {6262} and len(waiting) == 4  # lesson and tip for each
+    # the other bot's learners still wait for their lessons; ours wait only for their tips, queued
+    # 5 s after each lesson went out
+    assert sorted(bot_id for bot_id, _ in waiting) == [BOT_ID] * 3 + [6262] * 2
 
 
 async def test_no_reminder_for_the_lesson_sent_earlier_the_same_hour(database, sandbox, library):
@@ -337,7 +336,7 @@ async def test_a_lesson_opened_by_hand_before_its_row_goes_out_is_not_sent_again
     )
     await _drain(worker)
     await bot.session.close()
-    assert await _states(database) == {"dropped": 1, "sent": 1}  # the lesson dropped, the tip sent
+    assert await _states(database) == {"dropped": 1}  # no second copy, and no tip for a lesson not sent
     after = await turns.find(1)
     assert after is not None and after.step == Step.READING and after.lesson_id == opened.lesson_id
 
@@ -366,14 +365,12 @@ async def test_a_review_of_a_removed_question_gives_way_to_the_next(database, sa
 
 @pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
 async def test_a_daily_message_and_a_turn_racing_both_keep_their_change(database, sandbox, library):
-    """A learner's turn holds their row; the tip of the day, going out meanwhile, waits for it and
+    """A learner's turn holds their row; the daily lesson, going out meanwhile, waits for it and
     then writes its change on top of the turn's, instead of undoing it or being undone."""
     from sqlalchemy import update
 
     await _seed(database, 1)
     await run_tick(database, library, "Asia/Ho_Chi_Minh", QUIET, EIGHT)
-    await database.run(lambda c: c.execute(update(OutboxRow.__table__).where(
-        OutboxRow.__table__.c.campaign.like("lesson:%")).values(state="cancelled")))  # fmt: skip
     table = learners.learners_table
     bot = _bot(sandbox)
     worker = DeliveryWorker(
@@ -384,15 +381,16 @@ async def test_a_daily_message_and_a_turn_racing_both_keep_their_change(database
             await turn.execute(select(table).where(table.c.chat_id == 1).with_for_update())
             delivering = asyncio.create_task(_drain(worker))
             await asyncio.sleep(0.5)
-            assert not delivering.done()  # the tip waits for the learner's turn
+            assert not delivering.done()  # the lesson waits for the learner's turn
             await turn.execute(update(table).where(table.c.chat_id == 1).values(language="en"))
         await asyncio.wait_for(delivering, 10)
     finally:
         await bot.session.close()
     row = await database.run(lambda c: learners.find(c, BOT_ID, 1))
-    assert row["language"] == "en" and row["tip_cursor"] == 1  # both changes kept
-    [tip] = sandbox.sent_texts(1)
-    assert "Today's scam tip" in tip  # written after the turn, from the state the turn left
+    assert row["language"] == "en" and row["step"] == "reading"  # both changes kept
+    greeting, lesson = sandbox.sent_texts(1)
+    first = library.curriculum("en").lessons[library.lesson_order[0]]
+    assert first.title in lesson  # written after the turn, from the state the turn left
 
 
 async def test_older_adults_get_their_first_lesson_and_rest_the_day_after_one(database, library):
