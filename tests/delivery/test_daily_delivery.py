@@ -388,7 +388,7 @@ async def test_a_daily_message_and_a_turn_racing_both_keep_their_change(database
         await bot.session.close()
     row = await database.run(lambda c: learners.find(c, BOT_ID, 1))
     assert row["language"] == "en" and row["step"] == "reading"  # both changes kept
-    greeting, lesson = sandbox.sent_texts(1)
+    _greeting, lesson = sandbox.sent_texts(1)
     first = library.curriculum("en").lessons[library.lesson_order[0]]
     assert first.title in lesson  # written after the turn, from the state the turn left
 
