@@ -146,7 +146,10 @@ async def test_two_processes_with_faults_and_a_kill_send_every_message_once(data
     Redis.from_url(redis_url).flushdb()
     try:
         ids = await _broadcast(database, 240)
-        settings = {"SEND_RATE": "30", "REDIS_URL": redis_url}
+        # SEND_MARGIN 0.96 leaves ~40 ms for requests to bunch before a strict window sees 31; this
+        # test shares two cores with two workers, a restart and the sandbox, so it keeps a wider
+        # margin. The default margin is measured against every model by bench/flood_models.py.
+        settings = {"SEND_RATE": "30", "REDIS_URL": redis_url, "SEND_MARGIN": "0.85"}
         steady = _start_delivery(api, database_url, **settings)
         doomed = _start_delivery(api, database_url, **settings)
         try:
