@@ -28,21 +28,13 @@ from scheduler.delivery import DeliveryWorker
 from scheduler.quiet_hours import QuietHours
 from store import learners, outbox
 from tests.conftest import ZONE
-from tests.delivery.conftest import BOT_ID, TOKEN
+from tests.delivery.conftest import BOT_ID, TOKEN, seed_alert
 
 NOON = datetime(2026, 11, 23, 5, 0, tzinfo=UTC)
 
 
 async def _alert(database, count: int, first: int = 1) -> list[int]:
-    ids = list(range(first, first + count))
-    states = [LearnerState(c, step=Step.READY, onboarded=True, language="vi") for c in ids]
-    await database.run(lambda c: learners.insert_many(c, BOT_ID, states))
-    rows = [
-        outbox.Outgoing(BOT_ID, c, "alert:9", outbox.URGENT, [{"type": "message", "text": "Cảnh báo"}], NOON)
-        for c in ids
-    ]
-    await database.run(lambda c: outbox.enqueue(c, rows, NOON))
-    return ids
+    return await seed_alert(database, "alert:9", list(range(first, first + count)), NOON)
 
 
 async def _sandbox(flood: FloodLimits, faults: Faults | None = None) -> FakeBotAPI:

@@ -15,10 +15,9 @@ from redis import Redis
 
 from bot.sandbox import FakeBotAPI, FloodLimits
 from bot.sandbox.faults import Faults
-from flows.state import LearnerState, Step
-from store import learners, outbox
+from store import outbox
 from tests.conftest import REDIS_URL, require_server
-from tests.delivery.conftest import BOT_ID, TOKEN
+from tests.delivery.conftest import TOKEN, seed_alert
 
 NOW = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 
@@ -43,15 +42,7 @@ def _start_delivery(api: FakeBotAPI, database_url: str, **env: str) -> subproces
 
 
 async def _broadcast(database, count: int) -> list[int]:
-    ids = list(range(10_000, 10_000 + count))
-    states = [LearnerState(c, step=Step.READY, onboarded=True, language="vi") for c in ids]
-    await database.run(lambda c: learners.insert_many(c, BOT_ID, states))
-    rows = [
-        outbox.Outgoing(BOT_ID, c, "alert:77", outbox.URGENT, [{"type": "message", "text": "Cảnh báo"}], NOW)
-        for c in ids
-    ]
-    await database.run(lambda c: outbox.enqueue(c, rows, NOW))
-    return ids
+    return await seed_alert(database, "alert:77", list(range(10_000, 10_000 + count)), NOW)
 
 
 async def _until(predicate, timeout: float) -> None:
