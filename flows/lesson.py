@@ -91,17 +91,19 @@ def answer_buttons(question: Question, action: str) -> tuple[tuple[Button, ...],
 
 
 def question_message(state: LearnerState, ctx: Context) -> Message:
-    t = Texts(ctx.library, state.lang)
     lesson = _lesson(state, ctx, state.lesson_id or "")
     question = lesson.questions[state.question_index]
-    text = t(
+    return Message(question_text(state, ctx, lesson, question), buttons=answer_buttons(question, "ans"))
+
+
+def question_text(state: LearnerState, ctx: Context, lesson: Lesson, question: Question) -> str:
+    return Texts(ctx.library, state.lang)(
         "quiz.question",
         number=state.question_index + 1,
         total=len(lesson.questions),
         question=escape(question.question),
         options=options_text(question),
     )
-    return Message(text, buttons=answer_buttons(question, "ans"))
 
 
 def mark_read(state: LearnerState, ctx: Context, lesson_id: str) -> Outcome | None:
@@ -131,7 +133,7 @@ def answer(state: LearnerState, ctx: Context, question_id: str, option: str) -> 
         correct=state.correct + right,
     )
     effects: list = [QuestionAnswered(lesson.id, question.id, choice, right, ctx.now)]
-    asked = question_message(state, ctx).text
+    asked = question_text(state, ctx, lesson, question)
     outcome = Outcome(answered, [], effects, edit=answered_message(t, asked, question, choice, state.group))
     outcome.notice = t("quiz.right_notice") if right else t("quiz.wrong_notice")
     if answered.question_index < len(lesson.questions):

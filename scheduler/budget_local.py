@@ -104,7 +104,6 @@ class LocalSendBudget:
         now = time.monotonic()
         if bot.paused_until <= now:  # a new limit event, not one more answer to the same one
             bot.cut_rate = self.limits.cut(bot.rate(self.limits, now))
-            bot.cut_at = now + seconds
         bot.paused_until = max(bot.paused_until, now + seconds)
         bot.cut_at = max(bot.cut_at, bot.paused_until)
 

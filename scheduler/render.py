@@ -81,10 +81,7 @@ def _review(
 ) -> list[Reply] | None:
     """The first question due that the curriculum still has; reviews of removed ones are dropped."""
     due = learners.due_reviews(connection, row["id"], ctx.now.date())
-    gone = [question for question in due if question not in library.question_lesson]
-    learners.drop_reviews(connection, row["id"], gone)
-    for question in due:
-        if question not in gone:
-            message = daily.review_message(state, ctx, question)
-            return [message] if message is not None else None
-    return None
+    learners.drop_reviews(connection, row["id"], [q for q in due if q not in library.question_lesson])
+    asked = next((q for q in due if q in library.question_lesson), None)
+    message = daily.review_message(state, ctx, asked) if asked is not None else None
+    return [message] if message is not None else None

@@ -22,6 +22,7 @@ from store import outbox
 from store.database import Database
 
 log = logging.getLogger("hocvuso.scheduler")
+PURGE_EVERY = timedelta(hours=1)
 
 
 class SchedulerService:
@@ -42,6 +43,7 @@ class SchedulerService:
         self.leader = leader
         self.interval = interval_seconds
         self.retention = retention
+        self._next_purge = datetime.min.replace(tzinfo=UTC)
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self.last_report: TickReport | None = None
 
@@ -49,8 +51,11 @@ class SchedulerService:
         if not await self.leader.lead():
             return None
         report = await run_tick(self.database, self.library, self.default_zone, self.quiet)
-        before = datetime.now(UTC) - self.retention
-        report.purged = await self.database.run(lambda connection: outbox.purge(connection, before))
+        now = datetime.now(UTC)
+        if now >= self._next_purge:  # a scan of the whole outbox: hourly is plenty for days of retention
+            self._next_purge = now + PURGE_EVERY
+            before = now - self.retention
+            report.purged = await self.database.run(lambda connection: outbox.purge(connection, before))
         self.last_report = report
         log.info("tick", extra={k: v for k, v in asdict(report).items() if k != "zones"})
         return report

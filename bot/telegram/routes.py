@@ -18,7 +18,7 @@ from aiogram.types import CallbackQuery, ChatMemberUpdated, InaccessibleMessage,
 
 from bot.telegram import events
 from bot.telegram.send_budget import start_turn
-from bot.telegram.show import edit_or_send, show
+from bot.telegram.show import edit_or_send, send_text, show
 from bot.turns import Turn, Turns
 from flows.events import Event
 
@@ -53,14 +53,13 @@ async def on_message(message: Message, bot: Bot, turns: Turns, event_update: Upd
             await _deliver(bot, turns, chat_id, turn)
 
 
-async def _show_on_pressed(bot: Bot, query: CallbackQuery, turn: Turn, media_root: Path) -> None:
-    """An answered question becomes its own feedback; other presses just lose their buttons."""
-    pressed = query.message
-    if pressed is None or isinstance(pressed, InaccessibleMessage):
-        if turn.outcome.edit is not None and pressed is not None:
-            await show(bot, pressed.chat.id, turn.outcome.edit, media_root, None)
-        return
-    if turn.outcome.edit is not None:
+async def _show_on_pressed(bot: Bot, pressed: Message | InaccessibleMessage, turn: Turn) -> None:
+    """An answered question becomes its own feedback (sent anew when the pressed message is too
+    old to reach); other presses just lose their buttons."""
+    if isinstance(pressed, InaccessibleMessage):
+        if turn.outcome.edit is not None:
+            await send_text(bot, pressed.chat.id, turn.outcome.edit)
+    elif turn.outcome.edit is not None:
         await edit_or_send(bot, pressed.chat.id, pressed.message_id, turn.outcome.edit)
     elif turn.outcome.close_buttons:
         with suppress(TelegramBadRequest):  # already without buttons, or too old to edit
@@ -90,7 +89,7 @@ async def on_press(query: CallbackQuery, bot: Bot, turns: Turns, event_update: U
             await query.answer(turn.outcome.notice)
             answered = True
             try:
-                await _show_on_pressed(bot, query, turn, turns.library.media_root)
+                await _show_on_pressed(bot, query.message, turn)
             except (TelegramAPIError, OSError, TimeoutError) as error:
                 log.warning("answer not shown", extra={"chat": chat_id, "error": type(error).__name__})
             await _deliver(bot, turns, chat_id, turn)

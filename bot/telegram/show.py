@@ -65,7 +65,17 @@ async def edit_or_send(bot: Bot, chat_id: int, message_id: int, reply: Message) 
     except TelegramBadRequest as error:
         if "not modified" in error.message:
             return
-        await bot.send_message(chat_id, reply.text, parse_mode=ParseMode.HTML, reply_markup=markup(reply))
+        await send_text(bot, chat_id, reply)
+
+
+async def send_text(bot: Bot, chat_id: int, message: Message, paid_broadcast: bool | None = None) -> None:
+    await bot.send_message(
+        chat_id,
+        message.text,
+        parse_mode=ParseMode.HTML,  # flows always speak Telegram HTML, whatever the bot's default
+        reply_markup=markup(message),
+        allow_paid_broadcast=paid_broadcast,
+    )
 
 
 async def show(
@@ -75,13 +85,7 @@ async def show(
     paid_broadcast = True if paid else None
     match reply:
         case Message():
-            await bot.send_message(
-                chat_id,
-                reply.text,
-                parse_mode=ParseMode.HTML,  # flows always speak Telegram HTML, whatever the bot's default
-                reply_markup=markup(reply),
-                allow_paid_broadcast=paid_broadcast,
-            )
+            await send_text(bot, chat_id, reply, paid_broadcast)
         case Media(kind="photo"):
             await bot.send_photo(
                 chat_id, FSInputFile(media_root / reply.path), allow_paid_broadcast=paid_broadcast

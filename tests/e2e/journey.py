@@ -27,6 +27,13 @@ async def onboard(learner: FakeLearner) -> None:
     await tap(learner, "7 giờ", 2)
 
 
+async def open_first_quiz(learner: FakeLearner) -> None:
+    """Onboard, open the first lesson and press "I've read it": the first question is on screen."""
+    await onboard(learner)
+    await tap(learner, "Học bài đầu tiên")
+    await tap(learner, "Tôi đã đọc xong")
+
+
 async def take_lesson(learner: FakeLearner, library, right: bool = True) -> None:
     """Read today's lesson and answer its questions."""
     lesson_id = None

@@ -9,7 +9,7 @@ import pytest
 
 from bot.sandbox import FloodLimits
 from tests.e2e.conftest import SECRET, Running
-from tests.e2e.journey import onboard, say, take_lesson, tap, texts
+from tests.e2e.journey import onboard, open_first_quiz, say, take_lesson, tap, texts
 
 
 async def test_onboarding_to_the_second_lesson(polling: Running, library):
@@ -73,9 +73,7 @@ async def test_mydata_sends_json_and_forget_deletes_it(polling: Running, library
 async def test_every_kind_of_bad_input_gets_an_answer_and_keeps_the_quiz(polling: Running, library):
     api = polling.api
     learner = api.learner(1004, "Tâm")
-    await onboard(learner)
-    await tap(learner, "Học bài đầu tiên")
-    await tap(learner, "Tôi đã đọc xong")
+    await open_first_quiz(learner)
     senders = [
         learner.send_sticker,
         learner.send_photo,
@@ -217,9 +215,7 @@ async def test_a_strangers_redelivered_update_is_answered_once(polling: Running)
 async def test_a_forged_number_in_a_button_gets_the_stale_answer(polling: Running, library):
     api = polling.api
     learner = api.learner(1010, "Hùng")
-    await onboard(learner)
-    await tap(learner, "Học bài đầu tiên")
-    await tap(learner, "Tôi đã đọc xong")
+    await open_first_quiz(learner)
     question = library.curriculum("vi").lessons[library.lesson_order[0]].questions[0]
     forged = (f"ans:{question.id}:²", f"ans:{question.id}:٣", "hour:²", "provpage:¹", f"rev:{question.id}:²")
     for data in forged:
