@@ -22,10 +22,10 @@ from typing import Any
 
 import asyncpg
 
-from bot.sandbox import FakeBotAPI, FloodLimits
 from bot.settings import Settings
 from content.library import Library
 from flows.state import LearnerState, Step
+from sandbox.telegram import FakeBotAPI, FloodLimits
 from scheduler import alerts
 from store import learners
 from store.database import Database, migrate

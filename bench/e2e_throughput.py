@@ -23,9 +23,9 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import Message
 
 from bot.app import build_app, run_polling
-from bot.sandbox import FakeBotAPI, FakeLearner, FloodLimits
 from bot.settings import load_settings
 from content.library import Library
+from sandbox.telegram import FakeBotAPI, FakeLearner, FloodLimits
 
 TEXTS = ("/progress", "/help", "📊 Kết quả của tôi")
 

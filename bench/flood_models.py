@@ -32,12 +32,12 @@ from delivery_support import ensure_postgres_database, postgres_url
 from redis import Redis
 
 from bot.app import build_app, make_bot, run_polling
-from bot.sandbox import FakeBotAPI, FloodLimits
-from bot.sandbox.faults import Faults
-from bot.sandbox.limits import MODELS
 from bot.settings import load_settings
 from content.library import Library
 from flows.state import LearnerState, Step
+from sandbox.telegram import FakeBotAPI, FloodLimits
+from sandbox.telegram.faults import Faults
+from sandbox.telegram.limits import MODELS
 from scheduler.budget import Lane, Limits, LocalSendBudget
 from scheduler.delivery import DeliveryWorker
 from scheduler.quiet_hours import QuietHours

@@ -17,9 +17,9 @@ import sys
 from collections.abc import Awaitable, Callable
 
 from bot.app import App, build_app, run_polling
-from bot.sandbox import FakeBotAPI, FakeLearner, FloodLimits, SentMessage
 from bot.settings import Settings
 from flows.texts import Texts
+from sandbox.telegram import FakeBotAPI, FakeLearner, FloodLimits, SentMessage
 
 TOKEN = "1:TERMINAL-CHAT"
 LEARNER_ID = 1

@@ -7,8 +7,8 @@ from datetime import datetime
 
 import pytest
 
-from bot.sandbox import FakeBotAPI, FloodLimits
 from flows.state import LearnerState, Step
+from sandbox.telegram import FakeBotAPI, FloodLimits
 from store import learners, outbox
 from store.database import Database
 from tests.database_fixtures import database, database_url  # noqa: F401

@@ -178,8 +178,8 @@ async def test_reminders_rotate_and_stop_after_three(database, sandbox, library)
 
 async def test_a_429_pauses_the_bot_and_resumes_without_loss(database, library):
     from bot.app import make_bot
-    from bot.sandbox import FakeBotAPI, FloodLimits
     from bot.settings import load_settings
+    from sandbox.telegram import FakeBotAPI, FloodLimits
     from scheduler.budget import Lane, Limits, LocalSendBudget
 
     # Telegram allows 20/s here but the deployment was told 60/s: Telegram answers 429s, the bot

@@ -13,8 +13,8 @@ from aiogram.client.telegram import TelegramAPIServer
 from redis.asyncio import Redis
 from sqlalchemy import select
 
-from bot.sandbox import FakeBotAPI, FloodLimits
 from flows.state import LearnerState, Step
+from sandbox.telegram import FakeBotAPI, FloodLimits
 from scheduler.delivery import DeliveryWorker
 from scheduler.leader import PostgresLeader, RedisLeader
 from scheduler.quiet_hours import QuietHours

@@ -17,12 +17,12 @@ import pytest
 from aiogram import Bot
 
 from bot.app import make_bot
-from bot.sandbox import FakeBotAPI, FloodLimits
-from bot.sandbox.faults import Faults
-from bot.sandbox.limits import MODELS
 from bot.settings import load_settings
 from bot.telegram.send_budget import start_turn
 from flows.state import LearnerState, Step
+from sandbox.telegram import FakeBotAPI, FloodLimits
+from sandbox.telegram.faults import Faults
+from sandbox.telegram.limits import MODELS
 from scheduler.budget import Lane, Limits, LocalSendBudget
 from scheduler.delivery import DeliveryWorker
 from scheduler.quiet_hours import QuietHours

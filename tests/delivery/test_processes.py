@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 import pytest
 from redis import Redis
 
-from bot.sandbox import FakeBotAPI, FloodLimits
-from bot.sandbox.faults import Faults
+from sandbox.telegram import FakeBotAPI, FloodLimits
+from sandbox.telegram.faults import Faults
 from store import outbox
 from tests.conftest import REDIS_URL, require_server
 from tests.delivery.conftest import TOKEN, seed_alert

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 import pytest
 
 from bot.app import App, build_app, run_polling
-from bot.sandbox import FakeBotAPI, FloodLimits
 from bot.settings import load_settings
 from bot.webhook import start_webhook
+from sandbox.telegram import FakeBotAPI, FloodLimits
 
 TOKEN = "4242:E2E-TEST-TOKEN"
 SECRET = "e2e-secret-token"

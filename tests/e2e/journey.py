@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.sandbox import FakeLearner, SentMessage
+from sandbox.telegram import FakeLearner, SentMessage
 
 
 async def say(learner: FakeLearner, text: str, replies: int = 1) -> list[SentMessage]:

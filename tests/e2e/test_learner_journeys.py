@@ -7,7 +7,7 @@ import json
 import aiohttp
 import pytest
 
-from bot.sandbox import FloodLimits
+from sandbox.telegram import FloodLimits
 from tests.e2e.conftest import SECRET, Running
 from tests.e2e.journey import onboard, open_first_quiz, say, take_lesson, tap, texts
 

@@ -16,7 +16,7 @@ from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 
-from bot.sandbox import FakeBotAPI, FloodLimits, locate_spec
+from sandbox.telegram import FakeBotAPI, FloodLimits, locate_spec
 
 TOKEN = "123456:SANDBOX-TEST"
 LEARNER_ID = 1001

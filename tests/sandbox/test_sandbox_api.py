@@ -28,7 +28,7 @@ from aiogram.types import (
     ReplyKeyboardRemove,
 )
 
-from bot.sandbox import FakeBotAPI, FloodLimits
+from sandbox.telegram import FakeBotAPI, FloodLimits
 from tests.sandbox.conftest import LEARNER_ID, make_bot
 
 pytestmark = pytest.mark.asyncio

@@ -13,7 +13,7 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import CommandStart
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from bot.sandbox import FakeBotAPI, FloodLimits
+from sandbox.telegram import FakeBotAPI, FloodLimits
 from tests.sandbox.conftest import LEARNER_ID
 
 pytestmark = pytest.mark.asyncio

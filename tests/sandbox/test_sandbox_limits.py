@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.sandbox.limits import FloodGate, FloodLimits
+from sandbox.telegram.limits import FloodGate, FloodLimits
 
 
 class FakeClock:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.sandbox.markup import MarkupError, parse_html, parse_text, utf16_length
+from sandbox.telegram.markup import MarkupError, parse_html, parse_text, utf16_length
 
 
 def test_plain_text_and_entities() -> None:

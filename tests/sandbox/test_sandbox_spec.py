@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from aiogram.exceptions import TelegramBadRequest
 
-from bot.sandbox import SPEC_ENV, FakeBotAPI, locate_spec
-from bot.sandbox.spec import load_spec
+from sandbox.telegram import SPEC_ENV, FakeBotAPI, locate_spec
+from sandbox.telegram.spec import load_spec
 from tests.sandbox.conftest import LEARNER_ID, make_bot
 
 

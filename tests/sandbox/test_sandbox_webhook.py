@@ -17,7 +17,7 @@ from aiogram.types import Message
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
-from bot.sandbox import FakeBotAPI
+from sandbox.telegram import FakeBotAPI
 from tests.sandbox.conftest import LEARNER_ID
 
 pytestmark = pytest.mark.asyncio

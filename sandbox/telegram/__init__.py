@@ -21,11 +21,11 @@ is recorded in ``invalid_calls``. ``server.py`` describes the request pipeline
 and ``learner.py`` the waiting rules.
 """
 
-from bot.sandbox.learner import FakeGroup, FakeLearner, GroupMember
-from bot.sandbox.limits import FloodLimits
-from bot.sandbox.records import RecordedCall, SandboxStats, SentMessage
-from bot.sandbox.server import FakeBotAPI
-from bot.sandbox.spec import SPEC_ENV, locate_spec
+from sandbox.telegram.learner import FakeGroup, FakeLearner, GroupMember
+from sandbox.telegram.limits import FloodLimits
+from sandbox.telegram.records import RecordedCall, SandboxStats, SentMessage
+from sandbox.telegram.server import FakeBotAPI
+from sandbox.telegram.spec import SPEC_ENV, locate_spec
 
 __all__ = [
     "SPEC_ENV",

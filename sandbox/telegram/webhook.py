@@ -18,9 +18,9 @@ from dataclasses import dataclass
 
 import aiohttp
 
-from bot.sandbox.call import Call, UploadedFile, call_from_mapping
-from bot.sandbox.records import SandboxStats
-from bot.sandbox.updates import UpdateQueue
+from sandbox.telegram.call import Call, UploadedFile, call_from_mapping
+from sandbox.telegram.records import SandboxStats
+from sandbox.telegram.updates import UpdateQueue
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ReplyHandler = Callable[[Call], Awaitable[None]]

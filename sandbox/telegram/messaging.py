@@ -3,7 +3,7 @@
 Every send goes through the same gate: the chat must be writable (403/400),
 the flood limits must allow it (429), and only then is a message id taken.
 Results are realistic ``Message`` objects (aiogram parses them) and each is
-recorded as a :class:`~bot.sandbox.records.SentMessage` in its chat, where an
+recorded as a :class:`~sandbox.telegram.records.SentMessage` in its chat, where an
 edit becomes part of that message's history rather than a new message.
 """
 
@@ -12,13 +12,13 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from bot.sandbox.call import Call
-from bot.sandbox.chats import ChatState
-from bot.sandbox.checks import MAX_CAPTION, Content, correct_option_ids, render
-from bot.sandbox.errors import bad_request
-from bot.sandbox.markup import ParsedText, text_length
-from bot.sandbox.records import SentMessage, inline_rows, reply_rows
-from bot.sandbox.state import SandboxState, StoredFile
+from sandbox.telegram.call import Call
+from sandbox.telegram.chats import ChatState
+from sandbox.telegram.checks import MAX_CAPTION, Content, correct_option_ids, render
+from sandbox.telegram.errors import bad_request
+from sandbox.telegram.markup import ParsedText, text_length
+from sandbox.telegram.records import SentMessage, inline_rows, reply_rows
+from sandbox.telegram.state import SandboxState, StoredFile
 
 MEDIA_METHODS = {
     "sendPhoto": "photo",

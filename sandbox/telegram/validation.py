@@ -13,9 +13,9 @@ import math
 import re
 from typing import Any
 
-from bot.sandbox.call import Call
-from bot.sandbox.errors import ApiError, bad_request
-from bot.sandbox.spec import BotApiSpec, FieldSpec, MethodSpec, TypeSpec
+from sandbox.telegram.call import Call
+from sandbox.telegram.errors import ApiError, bad_request
+from sandbox.telegram.spec import BotApiSpec, FieldSpec, MethodSpec, TypeSpec
 
 _INTEGER = re.compile(r"[+-]?\d+\Z")
 _BOOLEANS = frozenset({"true", "false", "1", "0"})
@@ -27,7 +27,7 @@ _STRING_ACCEPTING_TYPES = frozenset({"InputPollOption"})
 
 
 def validate_call(spec: BotApiSpec, method: MethodSpec, call: Call) -> None:
-    """Raise a 400 :class:`~bot.sandbox.errors.ApiError` if ``call`` breaks the spec."""
+    """Raise a 400 :class:`~sandbox.telegram.errors.ApiError` if ``call`` breaks the spec."""
     attached = call.attach_names() if call.files else set()
     for name in (*call.fields, *call.files):
         if name not in method.fields and name not in attached:

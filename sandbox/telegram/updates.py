@@ -23,8 +23,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.sandbox.errors import conflict
-from bot.sandbox.records import SandboxStats
+from sandbox.telegram.errors import conflict
+from sandbox.telegram.records import SandboxStats
 
 _TERMINATED_BY_OTHER = (
     "terminated by other getUpdates request; make sure that only one bot instance is running"

@@ -17,7 +17,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.sandbox.errors import bad_request
+from sandbox.telegram.errors import bad_request
 
 _ATTACH = re.compile(r"attach://([^\"\s,}\]]+)")
 _TRUE = frozenset({"true", "1"})

@@ -11,11 +11,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from bot.sandbox.call import Call
-from bot.sandbox.errors import bad_request, conflict
-from bot.sandbox.records import SandboxStats
-from bot.sandbox.updates import UpdateQueue
-from bot.sandbox.webhook import ReplyHandler, WebhookConfig, WebhookSender
+from sandbox.telegram.call import Call
+from sandbox.telegram.errors import bad_request, conflict
+from sandbox.telegram.records import SandboxStats
+from sandbox.telegram.updates import UpdateQueue
+from sandbox.telegram.webhook import ReplyHandler, WebhookConfig, WebhookSender
 
 _SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}\Z")
 MAX_LIMIT = 100

@@ -12,13 +12,13 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
-from bot.sandbox.call import Call
-from bot.sandbox.checks import Content
-from bot.sandbox.delivery import Delivery
-from bot.sandbox.errors import bad_request
-from bot.sandbox.messaging import MEDIA_METHODS, Messaging, is_flood_counted
-from bot.sandbox.spec import BotApiSpec
-from bot.sandbox.state import SandboxState, commands_key
+from sandbox.telegram.call import Call
+from sandbox.telegram.checks import Content
+from sandbox.telegram.delivery import Delivery
+from sandbox.telegram.errors import bad_request
+from sandbox.telegram.messaging import MEDIA_METHODS, Messaging, is_flood_counted
+from sandbox.telegram.spec import BotApiSpec
+from sandbox.telegram.state import SandboxState, commands_key
 
 Handler = Callable[[Call, Content], Any]
 _QUERY_TOO_OLD = "query is too old and response timeout expired or query ID is invalid"

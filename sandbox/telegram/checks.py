@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from bot.sandbox.call import Call
-from bot.sandbox.errors import bad_request
-from bot.sandbox.markup import MarkupError, ParsedText, parse_text, text_length
+from sandbox.telegram.call import Call
+from sandbox.telegram.errors import bad_request
+from sandbox.telegram.markup import MarkupError, ParsedText, parse_text, text_length
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024

@@ -20,14 +20,14 @@ import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from bot.sandbox.chats import ChatState
-from bot.sandbox.markup import utf16_length
-from bot.sandbox.messaging import media_json
-from bot.sandbox.records import SentMessage
-from bot.sandbox.state import StoredFile
+from sandbox.telegram.chats import ChatState
+from sandbox.telegram.markup import utf16_length
+from sandbox.telegram.messaging import media_json
+from sandbox.telegram.records import SentMessage
+from sandbox.telegram.state import StoredFile
 
 if TYPE_CHECKING:
-    from bot.sandbox.server import FakeBotAPI
+    from sandbox.telegram.server import FakeBotAPI
 
 _COMMAND = re.compile(r"(?<![\w/])/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?(?![\w@])")
 _TRANSCRIPT_LINES = 60

@@ -15,11 +15,11 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.sandbox.call import Call, UploadedFile
-from bot.sandbox.chats import ChatState
-from bot.sandbox.errors import bad_request, forbidden, too_many_requests
-from bot.sandbox.limits import FloodGate, FloodLimits
-from bot.sandbox.records import SandboxStats, SentMessage
+from sandbox.telegram.call import Call, UploadedFile
+from sandbox.telegram.chats import ChatState
+from sandbox.telegram.errors import bad_request, forbidden, too_many_requests
+from sandbox.telegram.limits import FloodGate, FloodLimits
+from sandbox.telegram.records import SandboxStats, SentMessage
 
 
 @dataclass(slots=True)

@@ -17,22 +17,22 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from bot.sandbox.call import Call, read_call
-from bot.sandbox.checks import check_content
-from bot.sandbox.delivery import Delivery, EncodedResult
-from bot.sandbox.errors import ApiError, bad_gateway, not_found, too_many_requests, unauthorized
-from bot.sandbox.faults import Faults
-from bot.sandbox.limits import FloodLimits
-from bot.sandbox.messaging import Messaging, is_flood_counted
-from bot.sandbox.methods import MethodTable
-from bot.sandbox.records import RecordedCall, SandboxStats, SentMessage
-from bot.sandbox.spec import BotApiSpec, load_spec, locate_spec
-from bot.sandbox.state import CallbackRecord, SandboxState, commands_key
-from bot.sandbox.updates import UpdateQueue, encode
-from bot.sandbox.validation import validate_call
+from sandbox.telegram.call import Call, read_call
+from sandbox.telegram.checks import check_content
+from sandbox.telegram.delivery import Delivery, EncodedResult
+from sandbox.telegram.errors import ApiError, bad_gateway, not_found, too_many_requests, unauthorized
+from sandbox.telegram.faults import Faults
+from sandbox.telegram.limits import FloodLimits
+from sandbox.telegram.messaging import Messaging, is_flood_counted
+from sandbox.telegram.methods import MethodTable
+from sandbox.telegram.records import RecordedCall, SandboxStats, SentMessage
+from sandbox.telegram.spec import BotApiSpec, load_spec, locate_spec
+from sandbox.telegram.state import CallbackRecord, SandboxState, commands_key
+from sandbox.telegram.updates import UpdateQueue, encode
+from sandbox.telegram.validation import validate_call
 
 if TYPE_CHECKING:
-    from bot.sandbox.learner import FakeGroup, FakeLearner
+    from sandbox.telegram.learner import FakeGroup, FakeLearner
 
 _INVALID_STATUSES = frozenset({400, 404})
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -42,7 +42,7 @@ class FakeBotAPI:
     """A Telegram Bot API server on 127.0.0.1, plus the controls to play learners.
 
     ``spec_path=None`` locates the official spec automatically (see
-    :func:`bot.sandbox.spec.locate_spec`); ``use_spec=False`` skips it even if
+    :func:`sandbox.telegram.spec.locate_spec`); ``use_spec=False`` skips it even if
     present. ``allow_unknown_chats`` lets the bot write to chat ids nobody
     opened (for broadcast benchmarks). Calls are recorded in :attr:`calls`
     unless ``record_calls=False``.
@@ -241,7 +241,7 @@ class FakeBotAPI:
         language_code: str | None = "vi",
     ) -> FakeLearner:
         """The learner with this id (created once); their private chat id is ``user_id``."""
-        from bot.sandbox.learner import FakeLearner
+        from sandbox.telegram.learner import FakeLearner
 
         existing = self._learners.get(user_id)
         if existing is not None:
@@ -266,7 +266,7 @@ class FakeBotAPI:
         username: str | None = None,
     ) -> FakeGroup:
         """A group chat (created once) in which the bot is a member."""
-        from bot.sandbox.learner import FakeGroup
+        from sandbox.telegram.learner import FakeGroup
 
         existing = self._groups.get(chat_id)
         if existing is not None:

@@ -12,7 +12,7 @@ import bisect
 import contextlib
 from typing import Any
 
-from bot.sandbox.records import SentMessage
+from sandbox.telegram.records import SentMessage
 
 GROUP_KINDS = frozenset({"group", "supergroup", "channel"})
 
