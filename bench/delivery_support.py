@@ -26,7 +26,7 @@ from bot.settings import Settings
 from content.library import Library
 from flows.state import LearnerState, Step
 from sandbox.telegram import FakeBotAPI, FloodLimits
-from scheduler import alerts
+from service import alerts
 from store import learners
 from store.database import Database, migrate
 from store.outbox import campaign_counts

@@ -21,7 +21,7 @@ from flows.state import LearnerState
 
 def journey_step(state: LearnerState, replies: list, step: int) -> Event:
     """The next thing a typical learner does, given what the bot just showed them."""
-    buttons = [b for r in replies if isinstance(r, Message) for row in r.buttons for b in row]
+    buttons = [b for r in replies if isinstance(r, Message) for row in r.choices for b in row]
     if step % 17 == 5:
         return Unsupported("sticker")
     if step % 23 == 7:

@@ -16,7 +16,9 @@ from content.library import ContentError
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="hocvuso", description="Digital literacy lessons on Telegram.")
+    parser = argparse.ArgumentParser(
+        prog="hocvuso", description="Digital literacy lessons on Telegram and Zalo."
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="start the bot (the terminal chat when BOT_TOKEN is not set)")
     run.add_argument("--webhook", action="store_true", help="serve a webhook instead of long polling")
@@ -31,6 +33,12 @@ def _parser() -> argparse.ArgumentParser:
         "--database",
         metavar="URL",
         help="keep the pretend learner here instead of the terminal chat's own ./data/chat.db",
+    )
+    chat.add_argument(
+        "--channel",
+        choices=("telegram", "zalo"),
+        default="telegram",
+        help="show the bot as it looks on this channel (default: telegram)",
     )
     db = commands.add_parser("db", help="database schema")
     db.add_subparsers(dest="db_command", required=True).add_parser(
@@ -64,7 +72,7 @@ async def _run(webhook: bool, role: str) -> None:
     from bot.app import ROLES, build_app, run_roles
 
     settings = load_settings()
-    if not settings.tokens and not webhook and role == "all":
+    if not settings.tokens and not settings.zalo_tokens and not webhook and role == "all":
         from bot.terminal_chat import chat
 
         await chat(settings)
@@ -94,9 +102,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "content":
             return _content(args)
         if args.command == "db":
-            from store.database import upgrade
+            from bot.bootstrap import upgrade_database
 
-            upgrade(load_settings().database_url)
+            upgrade_database(load_settings())
             print("database schema is up to date")
             return 0
         if args.command in ("alert", "capacity"):
@@ -104,7 +112,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "chat":
             from bot.terminal_chat import CHAT_DATABASE, chat
 
-            asyncio.run(chat(load_settings(), database_url=args.database or CHAT_DATABASE))
+            asyncio.run(
+                chat(load_settings(), database_url=args.database or CHAT_DATABASE, channel=args.channel)
+            )
             return 0
         asyncio.run(_run(args.webhook, args.role))
         return 0

@@ -15,12 +15,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.bootstrap import open_database_only
 from bot.settings import load_settings
 from content.library import Library
-from scheduler import alerts
 from scheduler.capacity import hourly_load, table_text
 from scheduler.quiet_hours import QuietHours
-from store.database import Database, open_database
+from service import alerts
+from store.address import CHANNELS
+from store.database import Database
 
 PROGRESS_EVERY = 0.5
 NO_PROGRESS_HINT_AFTER = 10.0
@@ -35,7 +37,10 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     send.add_argument("--language", action="append", default=[], help="only learners reading this language")
     send.add_argument("--province", action="append", default=[], help="only this province id (repeatable)")
     send.add_argument("--group", action="append", default=[], help="only this target group id (repeatable)")
-    send.add_argument("--bot", action="append", type=int, default=[], help="only learners of this bot id")
+    send.add_argument("--bot", action="append", default=[], help="only learners of this bot id (repeatable)")
+    send.add_argument(
+        "--channel", action="append", choices=CHANNELS, default=[], help="only learners on this channel"
+    )
     send.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     send.add_argument("--dry-run", action="store_true", help="only say how many it would reach and how long")
     for name, text in (("status", "how far an alert got"), ("cancel", "stop what has not been sent yet")):
@@ -85,7 +90,7 @@ async def _watch(
 
 async def _alert(args: argparse.Namespace, confirm: Callable[[str], bool], out: Callable[[str], None]) -> int:
     settings = load_settings()
-    database = open_database(settings.database_url)
+    database = await open_database_only(settings)
     try:
         if args.alert_command == "status":
             progress = await database.run(lambda c: alerts.progress(c, args.id))
@@ -98,10 +103,14 @@ async def _alert(args: argparse.Namespace, confirm: Callable[[str], bool], out: 
         library = Library.load()
         draft = alerts.read_alert(args.file, library)
         audience = alerts.Audience(
-            tuple(args.language), tuple(args.province), tuple(args.group), tuple(args.bot)
+            tuple(args.language),
+            tuple(args.province),
+            tuple(args.group),
+            tuple(args.bot),
+            tuple(args.channel),
         )
         reach = await database.run(lambda c: alerts.reach(c, audience))
-        bots = max(len(args.bot) or len(settings.tokens), 1)
+        bots = max(len(args.bot) or len(settings.tokens) + len(settings.zalo_tokens), 1)
         seconds = reach / (settings.rate * bots)
         pace = f"{settings.rate:g} messages/s per bot"
         out(f"reaches {reach:,} learners; about {_duration(seconds)} at {pace}\n")
@@ -127,7 +136,7 @@ async def _alert(args: argparse.Namespace, confirm: Callable[[str], bool], out: 
 
 async def _capacity(out: Callable[[str], None]) -> int:
     settings = load_settings()
-    database = open_database(settings.database_url)
+    database = await open_database_only(settings)
     try:
         loads = await database.run(lambda c: hourly_load(c, settings.rate, QuietHours(*settings.quiet)))
     finally:

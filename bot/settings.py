@@ -4,7 +4,7 @@ line naming it, because an operator reading a stack trace at 6 a.m. helps no lea
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator
@@ -13,6 +13,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 OFFICIAL_API = "https://api.telegram.org"
+ZALO_OFFICIAL_API = "https://bot-api.zaloplatforms.com"
+_ZALO_TOKEN = r"[A-Za-z0-9]+:[A-Za-z0-9_-]+"
 DEFAULT_DATABASE = "sqlite+aiosqlite:///./data/hocvuso.db"
 
 
@@ -43,6 +45,16 @@ class Settings(BaseSettings):
     send_margin: float = Field(default=0.96, gt=0, le=1)  # the share of SEND_RATE actually used
     update_concurrency: int = Field(default=64, ge=1, le=10000)  # updates handled at once per process
     outbox_retention_days: float = Field(default=30.0, gt=0)  # sent and failed rows are purged after
+    telegram_library: Literal["aiogram", "ptb"] = "aiogram"  # which library talks to Telegram
+    zalo_bot_token: str | None = Field(default=None, pattern=rf"^{_ZALO_TOKEN}$")
+    zalo_bot_tokens: Annotated[tuple[str, ...], NoDecode] = ()  # several Zalo bots, e.g. one per province
+    zalo_api_url: str = ZALO_OFFICIAL_API
+    zalo_webhook_url: str | None = Field(default=None, pattern=r"^https?://")  # set: webhook, else polling
+    zalo_webhook_secret: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{8,256}$")
+    zalo_webhook_listen: str | None = None  # host:port; WEBHOOK_LISTEN when unset
+    # Zalo documents no limits: a conservative global pace per bot, per-chat pacing as on Telegram.
+    zalo_send_rate: float = Field(default=10.0, gt=0, le=1000)
+    media_base_url: str | None = Field(default=None, pattern=r"^https?://")  # public base of content/media
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -61,6 +73,16 @@ class Settings(BaseSettings):
             tokens = tuple(part.strip() for part in value.split(",") if part.strip())
             if not all(re.fullmatch(r"\d+:[A-Za-z0-9_-]+", token) for token in tokens):
                 raise ValueError("must be bot tokens (123456:ABC...) separated by commas")
+            return tokens
+        return value
+
+    @field_validator("zalo_bot_tokens", mode="before")
+    @classmethod
+    def _split_zalo_tokens(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            tokens = tuple(part.strip() for part in value.split(",") if part.strip())
+            if not all(re.fullmatch(_ZALO_TOKEN, token) for token in tokens):
+                raise ValueError("must be Zalo bot tokens (<bot id>:<secret>) separated by commas")
             return tokens
         return value
 
@@ -92,16 +114,18 @@ class Settings(BaseSettings):
             raise ValueError("use sqlite+aiosqlite:///... or postgresql+asyncpg://...")
         return value
 
-    @field_validator("telegram_api_url", "redis_url")
+    @field_validator("telegram_api_url", "redis_url", "zalo_api_url", "media_base_url")
     @classmethod
     def _url(cls, value: str | None) -> str | None:
         if value is not None and "://" not in value:
             raise ValueError("must be a URL such as http://host:port")
         return value.rstrip("/") if value else value
 
-    @field_validator("webhook_listen")
+    @field_validator("webhook_listen", "zalo_webhook_listen")
     @classmethod
-    def _host_port(cls, value: str) -> str:
+    def _host_port(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
         host, _, port = value.rpartition(":")
         if not host or not port.isdigit() or not 0 < int(port) < 65536:
             raise ValueError("must be host:port, for example 0.0.0.0:8080")
@@ -111,6 +135,15 @@ class Settings(BaseSettings):
     def tokens(self) -> tuple[str, ...]:
         """Every bot of the deployment, BOT_TOKEN first, each once."""
         return tuple(dict.fromkeys(t for t in (self.bot_token, *self.bot_tokens) if t))
+
+    @property
+    def zalo_tokens(self) -> tuple[str, ...]:
+        """Every Zalo bot of the deployment, ZALO_BOT_TOKEN first, each once."""
+        return tuple(dict.fromkeys(t for t in (self.zalo_bot_token, *self.zalo_bot_tokens) if t))
+
+    @property
+    def zalo_listen(self) -> str:
+        return self.zalo_webhook_listen or self.webhook_listen
 
     @property
     def rate(self) -> float:

@@ -9,6 +9,7 @@ where the first stopped.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
 import logging
 import os
@@ -16,7 +17,7 @@ import re
 import sys
 from collections.abc import Awaitable, Callable
 
-from bot.app import App, build_app, run_polling
+from bot.app import App, build_app, serve_bots
 from bot.settings import Settings
 from flows.texts import Texts
 from sandbox.telegram import FakeBotAPI, FakeLearner, FloodLimits, SentMessage
@@ -54,7 +55,7 @@ class TerminalChat:
         self.t = t
         self.write = write
         self.ansi = ansi
-        self.buttons: list[tuple[str, bool]] = []  # (label, is_inline)
+        self.choices: list[tuple[str, bool]] = []  # (label, is_inline)
 
     def show(self, message: SentMessage) -> None:
         body = _style(message.raw_text or message.text or "", self.ansi)
@@ -62,7 +63,7 @@ class TerminalChat:
             body = f"[{message.media}{': ' + message.filename if message.filename else ''}] {body}".strip()
         lines = [f"{self.t('terminal.bot')}: {body}"]
         if message.inline_buttons:
-            self.buttons = [(label, True) for row in message.inline_buttons for label, _ in row]
+            self.choices = [(label, True) for row in message.inline_buttons for label, _ in row]
             lines += self._numbered(message.inline_buttons)
         self.write("\n".join(lines) + "\n")
 
@@ -80,9 +81,9 @@ class TerminalChat:
         keyboard = self.learner.reply_keyboard
         if not keyboard:
             return
-        start = len(self.buttons)
+        start = len(self.choices)
         labels = [label for row in keyboard for label in row]
-        self.buttons += [(label, False) for label in labels]
+        self.choices += [(label, False) for label in labels]
         cells = [f"[{start + i + 1}] {label}" for i, label in enumerate(labels)]
         self.write("   " + "   ".join(cells) + "\n")
 
@@ -120,10 +121,10 @@ class TerminalChat:
             await kinds[line]()
         elif line.isdigit():
             number = int(line)
-            if not 1 <= number <= len(self.buttons):
-                self.write(self.t("terminal.no_button", number=number, count=len(self.buttons)) + "\n")
+            if not 1 <= number <= len(self.choices):
+                self.write(self.t("terminal.no_button", number=number, count=len(self.choices)) + "\n")
                 return True
-            label, inline = self.buttons[number - 1]
+            label, inline = self.choices[number - 1]
             if inline:
                 await self.learner.press(label)
             else:
@@ -131,7 +132,7 @@ class TerminalChat:
         else:
             await self.learner.send_text(line)
         self.learner.mark_read()
-        self.buttons = [b for b in self.buttons if b[1]]
+        self.choices = [b for b in self.choices if b[1]]
         await self.replies()
         return True
 
@@ -142,15 +143,16 @@ async def converse(app: App, api: FakeBotAPI, read_line: ReadLine, write: Write,
     learner = api.learner(LEARNER_ID, "Bạn", language_code=language)
     chat = TerminalChat(api, learner, t, write, ansi)
     write(t("terminal.banner") + "\n\n")
-    polling = asyncio.create_task(run_polling(app))
+    polling = asyncio.create_task(serve_bots(app))
     try:
         while True:
             line = await read_line(f"{t('terminal.you')}> ")
             if line is None or not await chat.act(line):
                 break
     finally:
-        await app.dispatcher.stop_polling()
-        await asyncio.wait_for(polling, 10)
+        polling.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.wait_for(polling, 10)
         write(t("terminal.bye") + "\n")
 
 
@@ -159,9 +161,16 @@ async def chat(
     read_line: ReadLine = _stdin_line,
     write: Write | None = None,
     database_url: str = CHAT_DATABASE,
+    channel: str = "telegram",
 ) -> None:
     """The terminal chat keeps its own database (and no Redis) unless told otherwise: trying the
     bot on a production machine must never write a pretend learner into the real one."""
+    if channel == "zalo":
+        from bot.terminal_zalo import chat_on_zalo
+
+        out = write or (lambda text: print(text, end="", flush=True))
+        await chat_on_zalo(settings, read_line, out, database_url)
+        return
     api = FakeBotAPI(TOKEN, flood=FloodLimits(enabled=False))
     await api.start()
     _quiet_logs()

@@ -26,6 +26,14 @@ def fold(text: str) -> str:
     return " ".join(bare.lower().replace(".", " ").replace("-", " ").split())
 
 
+def words_key(text: str) -> str:
+    """Case and the punctuation around words ignored, accents kept: "Dừng!" is "dừng", while
+    "dung" stays apart from it (it may be «đúng» or «dùng»)."""
+    normal = unicodedata.normalize("NFC", text).lower()
+    kept = "".join(c if c.isalnum() or c in " '" else " " for c in normal)
+    return " ".join(kept.split())
+
+
 @dataclass(frozen=True)
 class Library:
     curricula: dict[str, Curriculum]
@@ -110,6 +118,21 @@ class Library:
             for key, text in strings.items()
             if len(text) <= 64
         }
+
+    @cached_property
+    def _command_words(self) -> dict[str, str]:
+        return {
+            words_key(variant): key.removeprefix("words.")
+            for strings in self.ui.values()
+            for key, text in strings.items()
+            if key.startswith("words.")
+            for variant in text.split("|")
+            if variant.strip()
+        }
+
+    def command_for_words(self, text: str) -> str | None:
+        """The command a learner typed as words ("bài học", "my data"), in any language."""
+        return self._command_words.get(words_key(text)) if len(text) <= 64 else None
 
     def ui_key_for(self, text: str) -> str | None:
         """Which interface string a learner's text repeats, in any language (a keyboard press)."""

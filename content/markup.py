@@ -86,3 +86,17 @@ def has_markup(text: str) -> bool:
 def escape(text: str) -> str:
     """Make learner-provided or plain text safe inside an HTML message."""
     return html.escape(text, quote=False)
+
+
+_LINK = re.compile(r'<a\s+href="([^"]*)"\s*>(.*?)</a>', re.IGNORECASE | re.DOTALL)
+
+
+def plain_text(text: str) -> str:
+    """The markup as a text-only channel shows it: tags dropped, a link's address kept beside its
+    words (a learner on Zalo cannot tap hidden links), entities decoded."""
+
+    def link(match: re.Match[str]) -> str:
+        address, words = html.unescape(match.group(1)), match.group(2)
+        return words if html.unescape(re.sub(r"<[^<>]*>", "", words)) == address else f"{words} ({address})"
+
+    return html.unescape(re.sub(r"<[^<>]*>", "", _LINK.sub(link, text)))

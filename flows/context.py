@@ -12,3 +12,5 @@ from content.library import Library
 class Context:
     library: Library
     now: datetime  # aware, in the deployment's timezone: "today" for streaks is its date
+    # A channel with no start button (Zalo): whatever a new person writes first begins onboarding.
+    first_message_starts: bool = False

@@ -16,11 +16,29 @@ from flows.outcome import Outcome
 from flows.state import ONBOARDING, LearnerState, Step
 from flows.texts import Texts
 from flows.tokens import parse
+from flows.typed_choices import remember, typed_token
 
 _SETUP = (*ONBOARDING, Step.HOUR_TYPED)
 
 
 def handle(state: LearnerState, event: Event, ctx: Context) -> Outcome:
+    """The outcome of one event; the choices it shows are remembered, so typing one's number
+    (or a quiz option's letter) is the same as pressing it."""
+    outcome = _route(state, _as_command(event, ctx), ctx)
+    outcome.state = remember(outcome.state, outcome.replies)
+    return outcome
+
+
+def _as_command(event: Event, ctx: Context) -> Event:
+    """Words that name a command ("bài học", "dừng", "help") are that command, on every channel."""
+    if isinstance(event, Text):
+        command = menu_command(ctx.library, event.text)
+        if command is not None:
+            return Command(command)
+    return event
+
+
+def _route(state: LearnerState, event: Event, ctx: Context) -> Outcome:
     match event:
         case Blocked():
             return Outcome(state.but(active=False), persist=state.step != Step.NEW)
@@ -28,6 +46,8 @@ def handle(state: LearnerState, event: Event, ctx: Context) -> Outcome:
             return Outcome(state.but(active=True), persist=state.step != Step.NEW)
         case Command(name="start"):
             return _start(state, ctx)
+        case Text() | Unsupported() if state.step == Step.NEW and ctx.first_message_starts:
+            return onboarding.begin(state, ctx)
         case _ if state.step == Step.NEW:
             return fallback.not_started(state, ctx)
         case Command(name=name):
@@ -119,9 +139,9 @@ def _press(state: LearnerState, ctx: Context, raw: str) -> Outcome:
 
 
 def _text(state: LearnerState, ctx: Context, text: str) -> Outcome:
-    command = menu_command(ctx.library, text)
-    if command is not None:
-        return _command(state, ctx, command)
+    token = typed_token(state, text)
+    if token is not None:
+        return _press(state, ctx, token)
     if state.step in _SETUP:
         return onboarding.answer_text(state, ctx, text)
     return fallback.not_understood(state, ctx)

@@ -11,18 +11,18 @@ from datetime import date, timedelta
 
 from content.markup import escape
 from content.model import Question, Tip
+from flows.audience import wants_messages
 from flows.context import Context
 from flows.effects import ReviewAnswered
 from flows.lesson import (
     GENTLE_GROUP,
-    answer_buttons,
-    answered_message,
+    answer_choices,
+    answered_question,
     lesson_messages,
     next_lesson_id,
-    options_text,
 )
 from flows.outcome import Outcome
-from flows.replies import Button, Message
+from flows.replies import Choice, Message
 from flows.state import LearnerState, Step
 from flows.texts import Texts
 from flows.tokens import make, number
@@ -30,12 +30,6 @@ from flows.tokens import make, number
 REMINDER_VARIANTS = 4
 TIP_REPEAT_DAYS = 30  # a learner never sees the same tip twice within this many days
 REVIEW_DAYS = (1, 3, 7, 21)  # Leitner boxes 1 to 4
-
-
-def wants_messages(state: LearnerState) -> bool:
-    """Who gets daily lessons, tips, reminders and reviews (store.learners.wants_messages is the
-    same rule as SQL, for ticks over many learners)."""
-    return state.onboarded and state.active and not state.paused
 
 
 def daily_lesson(state: LearnerState, ctx: Context) -> Outcome | None:
@@ -84,7 +78,7 @@ def reminder(state: LearnerState, ctx: Context, sent_before: int) -> Message | N
         return None
     t = Texts(ctx.library, state.lang)
     variant = (sent_before + ctx.now.date().toordinal()) % REMINDER_VARIANTS + 1
-    return Message(t(f"reminder.{variant}"), buttons=((Button(t("button.open_lesson"), make("lesson")),),))
+    return Message(t(f"reminder.{variant}"), choices=((Choice(t("button.open_lesson"), make("lesson")),),))
 
 
 def review_message(state: LearnerState, ctx: Context, question_id: str) -> Message | None:
@@ -93,11 +87,12 @@ def review_message(state: LearnerState, ctx: Context, question_id: str) -> Messa
         return None
     t = Texts(ctx.library, state.lang)
     question = ctx.library.curriculum(state.lang).questions[question_id]
-    return Message(review_text(t, question), buttons=answer_buttons(question, "rev"))
+    return review_question(t, question)
 
 
-def review_text(t: Texts, question: Question) -> str:
-    return t("review.question", question=escape(question.question), options=options_text(question))
+def review_question(t: Texts, question: Question) -> Message:
+    text = t("review.question", question=escape(question.question))
+    return Message(text, choices=answer_choices(question, "rev"))
 
 
 def answer_review(state: LearnerState, ctx: Context, question_id: str, option: str) -> Outcome | None:
@@ -107,14 +102,13 @@ def answer_review(state: LearnerState, ctx: Context, question_id: str, option: s
         return None
     right = choice == question.correct_index
     t = Texts(ctx.library, state.lang)
-    asked = review_text(t, question)
     outcome = Outcome(
         state,
         [],
         [ReviewAnswered(question_id, right, ctx.now)],
-        edit=answered_message(t, asked, question, choice, state.group),
+        answered=answered_question(t, review_question(t, question), question, choice, state.group),
     )
-    outcome.notice = t("quiz.right_notice") if right else t("quiz.wrong_notice")
+    outcome.ack = t("quiz.right_notice") if right else t("quiz.wrong_notice")
     return outcome
 
 

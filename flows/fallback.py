@@ -9,7 +9,7 @@ from flows.context import Context
 from flows.lesson import question_message
 from flows.menu import with_menu
 from flows.outcome import Outcome
-from flows.replies import Button, Message, Reply
+from flows.replies import Choice, Message, Reply
 from flows.state import ONBOARDING, LearnerState, Step
 from flows.texts import Texts
 from flows.tokens import make
@@ -32,16 +32,16 @@ def pending(state: LearnerState, ctx: Context) -> list[Reply]:
     if state.step == Step.QUIZ and state.lesson_id:
         return [question_message(state, ctx)]
     if state.step == Step.READING and state.lesson_id:
-        button = Button(t("button.read"), make("read", state.lesson_id))
-        return [Message(t("lesson.when_read"), buttons=((button,),))]
+        button = Choice(t("button.read"), make("read", state.lesson_id))
+        return [Message(t("lesson.when_read"), choices=((button,),))]
     if state.step == Step.FORGET:
         buttons = (
             (
-                Button(t("forget.yes"), make("forget", "yes")),
-                Button(t("forget.no"), make("forget", "no")),
+                Choice(t("forget.yes"), make("forget", "yes")),
+                Choice(t("forget.no"), make("forget", "no")),
             ),
         )
-        return [Message(t("forget.ask"), buttons=buttons)]
+        return [Message(t("forget.ask"), choices=buttons)]
     if state.step == Step.NEW:
         return []
     return [with_menu(t, t("menu.hint"))]
@@ -62,13 +62,13 @@ def not_understood(state: LearnerState, ctx: Context) -> Outcome:
 
 def stale_button(state: LearnerState, ctx: Context) -> Outcome:
     t = Texts(ctx.library, state.lang)
-    return Outcome(state, [Message(t("button.stale")), *pending(state, ctx)], notice=t("button.stale_notice"))
+    return Outcome(state, [Message(t("button.stale")), *pending(state, ctx)], ack=t("button.stale_notice"))
 
 
 def not_started(state: LearnerState, ctx: Context) -> Outcome:
     """Someone we know nothing about (or who asked us to forget them): store nothing yet."""
     t = Texts(ctx.library, state.lang)
-    return Outcome(state, [Message(t("start.first"))], persist=False, notice=t("button.stale_notice"))
+    return Outcome(state, [Message(t("start.first"))], persist=False, ack=t("button.stale_notice"))
 
 
 def setup_first(state: LearnerState, ctx: Context) -> Outcome:

@@ -7,14 +7,13 @@ the default and more is a choice.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 from content.markup import escape
 from content.model import Lesson, Question
+from flows import streaks
 from flows.context import Context
 from flows.effects import LessonFinished, QuestionAnswered
 from flows.outcome import Outcome
-from flows.replies import Button, Media, Message, Reply
+from flows.replies import Answered, Choice, Media, Message, Reply
 from flows.state import LearnerState, Step
 from flows.texts import Texts
 from flows.tokens import make, number
@@ -47,7 +46,7 @@ def open_lesson(state: LearnerState, ctx: Context, more: bool = False) -> Outcom
             [
                 Message(
                     t("lesson.done_today"),
-                    buttons=((Button(t("button.another_lesson"), make("lesson")),),),
+                    choices=((Choice(t("button.another_lesson"), make("lesson")),),),
                 )
             ],
         )
@@ -71,21 +70,18 @@ def lesson_messages(state: LearnerState, ctx: Context, lesson_id: str) -> list[R
     replies: list[Reply] = []
     if lesson.image:
         replies.append(Media("photo", lesson.image))
-    replies.append(Message(text, buttons=((Button(t("button.read"), make("read", lesson_id)),),)))
+    replies.append(Message(text, choices=((Choice(t("button.read"), make("read", lesson_id)),),)))
     if lesson.voice:
         replies.append(Media("voice", lesson.voice))
     return replies
 
 
-def options_text(question: Question) -> str:
-    """The options spelled out in the message, so a long one is readable even if its button is cut."""
-    return "\n".join(f"{LETTERS[i]}. {escape(o.text)}" for i, o in enumerate(question.options))
-
-
-def answer_buttons(question: Question, action: str) -> tuple[tuple[Button, ...], ...]:
-    """One large button per option, a row each; `action` is "ans" in a quiz, "rev" in a review."""
+def answer_choices(question: Question, action: str) -> tuple[tuple[Choice, ...], ...]:
+    """One choice per option, a row each, lettered; `action` is "ans" in a quiz, "rev" in a review.
+    Each channel spells the options out in full (Telegram under the question, since a button
+    can cut a long label; Zalo as the numbered lines themselves)."""
     return tuple(
-        (Button(f"{LETTERS[i]}. {o.text}", make(action, question.id, i)),)
+        (Choice(o.text, make(action, question.id, i), key=LETTERS[i]),)
         for i, o in enumerate(question.options)
     )
 
@@ -93,7 +89,7 @@ def answer_buttons(question: Question, action: str) -> tuple[tuple[Button, ...],
 def question_message(state: LearnerState, ctx: Context) -> Message:
     lesson = _lesson(state, ctx, state.lesson_id or "")
     question = lesson.questions[state.question_index]
-    return Message(question_text(state, ctx, lesson, question), buttons=answer_buttons(question, "ans"))
+    return Message(question_text(state, ctx, lesson, question), choices=answer_choices(question, "ans"))
 
 
 def question_text(state: LearnerState, ctx: Context, lesson: Lesson, question: Question) -> str:
@@ -102,7 +98,6 @@ def question_text(state: LearnerState, ctx: Context, lesson: Lesson, question: Q
         number=state.question_index + 1,
         total=len(lesson.questions),
         question=escape(question.question),
-        options=options_text(question),
     )
 
 
@@ -110,7 +105,7 @@ def mark_read(state: LearnerState, ctx: Context, lesson_id: str) -> Outcome | No
     if state.step != Step.READING or state.lesson_id != lesson_id:
         return None
     quiz = state.but(step=Step.QUIZ, question_index=0, quiz_correct=0, last_opened_on=ctx.now.date())
-    return Outcome(quiz, [question_message(quiz, ctx)], close_buttons=True)
+    return Outcome(quiz, [question_message(quiz, ctx)], settled=True)
 
 
 def answer(state: LearnerState, ctx: Context, question_id: str, option: str) -> Outcome | None:
@@ -133,21 +128,24 @@ def answer(state: LearnerState, ctx: Context, question_id: str, option: str) -> 
         correct=state.correct + right,
     )
     effects: list = [QuestionAnswered(lesson.id, question.id, choice, right, ctx.now)]
-    asked = question_text(state, ctx, lesson, question)
-    outcome = Outcome(answered, [], effects, edit=answered_message(t, asked, question, choice, state.group))
-    outcome.notice = t("quiz.right_notice") if right else t("quiz.wrong_notice")
+    asked = question_message(state, ctx)
+    outcome = Outcome(
+        answered, [], effects, answered=answered_question(t, asked, question, choice, state.group)
+    )
+    outcome.ack = t("quiz.right_notice") if right else t("quiz.wrong_notice")
     if answered.question_index < len(lesson.questions):
         outcome.replies.append(question_message(answered, ctx))
         return outcome
     return _finish(outcome, lesson, ctx)
 
 
-def answered_message(t: Texts, asked: str, question: Question, choice: int, group: str | None) -> Message:
-    """The question as it was asked, the learner's choice and the feedback, in one message: an
-    answered question is edited into this, so a tap costs one edit and the next question."""
+def answered_question(
+    t: Texts, asked: Message, question: Question, choice: int, group: str | None
+) -> Answered:
+    """The learner's choice and the feedback on it, for the question as it was asked."""
     right = choice == question.correct_index
     chosen = t("quiz.chosen", letter=LETTERS[choice], answer=escape(question.options[choice].text))
-    return Message(f"{asked}\n\n{chosen}\n{feedback(t, question, right, group).text}")
+    return Answered(asked, f"{chosen}\n{feedback(t, question, right, group).text}")
 
 
 def feedback(t: Texts, question: Question, right: bool, group: str | None) -> Message:
@@ -165,31 +163,10 @@ def feedback(t: Texts, question: Question, right: bool, group: str | None) -> Me
     )
 
 
-FREEZE_EVERY_DAYS = 7  # one missed day a week is forgiven
-
-
-def can_freeze(state: LearnerState, missed: date) -> bool:
-    """The weekly streak freeze: a single missed day, at most once in seven days."""
-    return state.freeze_used_on is None or (missed - state.freeze_used_on).days >= FREEZE_EVERY_DAYS
-
-
-def streak_after(state: LearnerState, today: date) -> tuple[int, date | None]:
-    """Consecutive days with a finished lesson, counting today, and the freeze day if one was used."""
-    last = state.last_study_day
-    if last == today:
-        return max(state.streak, 1), state.freeze_used_on
-    if last == today - timedelta(days=1):
-        return state.streak + 1, state.freeze_used_on
-    missed = today - timedelta(days=1)
-    if last == today - timedelta(days=2) and can_freeze(state, missed):
-        return state.streak + 1, missed
-    return 1, state.freeze_used_on
-
-
 def _finish(outcome: Outcome, lesson: Lesson, ctx: Context) -> Outcome:
     state = outcome.state
     today = ctx.now.date()
-    streak, freeze_used_on = streak_after(state, today)
+    streak, freeze_used_on = streaks.after_lesson(state, today)
     done = state.but(
         step=Step.READY,
         lesson_id=None,
@@ -211,14 +188,14 @@ def _finish(outcome: Outcome, lesson: Lesson, ctx: Context) -> Outcome:
     title = _lesson(done, ctx, following).title
     key = "lesson.next_gentle" if done.group == GENTLE_GROUP else "lesson.next"
     buttons = (
-        (Button(t("button.next_now"), make("lesson")),),
-        (Button(t("button.later"), make("later")),),
+        (Choice(t("button.next_now"), make("lesson")),),
+        (Choice(t("button.later"), make("later")),),
     )
-    outcome.replies.append(Message(f"{score}\n\n{t(key, title=title)}", buttons=buttons))
+    outcome.replies.append(Message(f"{score}\n\n{t(key, title=title)}", choices=buttons))
     return outcome
 
 
 def later(state: LearnerState, ctx: Context) -> Outcome:
     t = Texts(ctx.library, state.lang)
     hour = t("hour.label", hour=state.lesson_hour) if state.lesson_hour is not None else t("hour.unset")
-    return Outcome(state, [Message(t("lesson.see_you", hour=hour))], close_buttons=True)
+    return Outcome(state, [Message(t("lesson.see_you", hour=hour))], settled=True)

@@ -1,4 +1,5 @@
-"""The main menu: a reply keyboard of four large buttons, and recognising its labels as text."""
+"""The main menu: four large shortcuts (a keyboard on Telegram, typed words elsewhere), and
+recognising its labels, and command words, as text."""
 
 from __future__ import annotations
 
@@ -19,10 +20,13 @@ def main_keyboard(t: Texts) -> tuple[tuple[str, ...], ...]:
 
 
 def with_menu(t: Texts, text: str) -> Message:
-    return Message(text, keyboard=main_keyboard(t))
+    return Message(text, shortcuts=main_keyboard(t))
 
 
 def menu_command(library: Library, text: str) -> str | None:
-    """The command a menu button stands for, whatever language its label was in."""
+    """The command a menu button or typed words stand for ("📖 Bài học hôm nay", "bài học",
+    "my data"), whatever the language."""
     key = library.ui_key_for(text)
-    return MENU_COMMANDS.get(key) if key else None
+    if key in MENU_COMMANDS:
+        return MENU_COMMANDS[key]
+    return library.command_for_words(text)

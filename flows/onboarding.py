@@ -13,7 +13,7 @@ from flows.context import Context
 from flows.hours import parse_hour
 from flows.menu import with_menu
 from flows.outcome import Outcome
-from flows.replies import Button, Message
+from flows.replies import Choice, Message
 from flows.state import ONBOARDING, LearnerState, Step
 from flows.texts import Texts
 from flows.tokens import make, number
@@ -49,7 +49,7 @@ def advance(state: LearnerState, ctx: Context) -> Outcome:
             with_menu(t, t("onboarding.done", hour=hour)),
             Message(
                 t("onboarding.first_lesson"),
-                buttons=((Button(t("button.start_lesson"), make("lesson")),),),
+                choices=((Choice(t("button.start_lesson"), make("lesson")),),),
             ),
         ],
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flows.effects import Effect
-from flows.replies import Message, Reply
+from flows.replies import Answered, Reply
 from flows.state import LearnerState
 
 
@@ -14,7 +14,7 @@ class Outcome:
     state: LearnerState
     replies: list[Reply] = field(default_factory=list)
     effects: list[Effect] = field(default_factory=list)
-    notice: str | None = None  # the short answer shown on a pressed button
-    close_buttons: bool = False  # take the buttons off the pressed message
-    edit: Message | None = None  # the pressed message becomes this (an answered question: its feedback)
+    ack: str | None = None  # a few words acknowledging a choice (Telegram shows them briefly)
+    settled: bool = False  # the choices just used are spent (Telegram takes the buttons away)
+    answered: Answered | None = None  # the question just answered, with its verdict
     persist: bool = True  # False when nothing about this chat may be stored

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flows.context import Context
 from flows.effects import ForgetLearner
 from flows.outcome import Outcome
-from flows.replies import Button, Message, PersonalData
+from flows.replies import Choice, Message, PersonalData
 from flows.state import LearnerState, Step
 from flows.texts import Texts
 from flows.tokens import make
@@ -27,11 +27,11 @@ def ask_forget(state: LearnerState, ctx: Context) -> Outcome:
     asking = state.but(step=Step.FORGET, resume_step=resume)
     buttons = (
         (
-            Button(t("forget.yes"), make("forget", "yes")),
-            Button(t("forget.no"), make("forget", "no")),
+            Choice(t("forget.yes"), make("forget", "yes")),
+            Choice(t("forget.no"), make("forget", "no")),
         ),
     )
-    return Outcome(asking, [Message(t("forget.ask"), buttons=buttons)])
+    return Outcome(asking, [Message(t("forget.ask"), choices=buttons)])
 
 
 def confirm_forget(state: LearnerState, ctx: Context, answer: str) -> Outcome | None:
@@ -40,12 +40,12 @@ def confirm_forget(state: LearnerState, ctx: Context, answer: str) -> Outcome | 
     t = Texts(ctx.library, state.lang)
     if answer == "no":
         kept = state.but(step=state.resume_step)
-        return Outcome(kept, [Message(t("forget.kept"))], close_buttons=True)
+        return Outcome(kept, [Message(t("forget.kept"))], settled=True)
     gone = LearnerState(chat_id=state.chat_id, language_hint=state.lang)
     return Outcome(
         gone,
-        [Message(t("forget.done"), remove_keyboard=True)],
+        [Message(t("forget.done"), clear_shortcuts=True)],
         [ForgetLearner()],
-        close_buttons=True,
+        settled=True,
         persist=False,
     )

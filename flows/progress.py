@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
+from flows import streaks
 from flows.context import Context
-from flows.lesson import can_freeze, next_lesson_id
+from flows.lesson import next_lesson_id
 from flows.outcome import Outcome
 from flows.replies import Message
 from flows.state import LearnerState
@@ -13,15 +12,7 @@ from flows.texts import Texts
 
 
 def current_streak(state: LearnerState, ctx: Context) -> int:
-    """A streak still counts today if the last lesson was yesterday (the day is not over), or the
-    day before when the weekly freeze can forgive the missed day."""
-    today = ctx.now.date()
-    last = state.last_study_day
-    if last in (today, today - timedelta(days=1)):
-        return state.streak
-    if last == today - timedelta(days=2) and can_freeze(state, today - timedelta(days=1)):
-        return state.streak
-    return 0
+    return streaks.today(state, ctx.now.date())
 
 
 def show(state: LearnerState, ctx: Context) -> Outcome:

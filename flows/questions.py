@@ -5,7 +5,7 @@ from __future__ import annotations
 from content.markup import escape
 from flows import tokens
 from flows.context import Context
-from flows.replies import Button, Message
+from flows.replies import Choice, Message
 from flows.state import LearnerState, Step
 from flows.texts import Texts
 
@@ -26,28 +26,28 @@ def ask(state: LearnerState, ctx: Context) -> Message:
         case Step.HOUR:
             return _ask_hour(t)
         case _:
-            return Message(t("hour.type"), buttons=((_skip(t, Step.HOUR),),))
+            return Message(t("hour.type"), choices=((_skip(t, Step.HOUR),),))
 
 
-def _skip(t: Texts, step: Step) -> Button:
-    return Button(t("button.skip"), tokens.make("skip", step.value))
+def _skip(t: Texts, step: Step) -> Choice:
+    return Choice(t("button.skip"), tokens.make("skip", step.value))
 
 
 def ask_language(ctx: Context) -> Message:
     library = ctx.library
     prompt = "\n".join(library.ui[lang]["language.ask"] for lang in library.languages[::-1])
     buttons = tuple(
-        (Button(library.ui[lang]["language.name"], tokens.make("lang", lang)),)
+        (Choice(library.ui[lang]["language.name"], tokens.make("lang", lang)),)
         for lang in library.languages[::-1]
     )
-    return Message(prompt, buttons=buttons)
+    return Message(prompt, choices=buttons)
 
 
 def _ask_group(t: Texts, ctx: Context) -> Message:
     rows = tuple(
-        (Button(group.name(t.language), tokens.make("group", group.id)),) for group in ctx.library.groups
+        (Choice(group.name(t.language), tokens.make("group", group.id)),) for group in ctx.library.groups
     )
-    return Message(t("group.ask"), buttons=(*rows, (_skip(t, Step.GROUP),)))
+    return Message(t("group.ask"), choices=(*rows, (_skip(t, Step.GROUP),)))
 
 
 def province_pages(ctx: Context) -> int:
@@ -58,32 +58,32 @@ def ask_province(t: Texts, ctx: Context, page: int) -> Message:
     pages = province_pages(ctx)
     page = min(max(page, 0), pages - 1)
     shown = ctx.library.provinces[page * PROVINCES_PER_PAGE : (page + 1) * PROVINCES_PER_PAGE]
-    buttons = [Button(p.name(t.language), tokens.make("prov", p.id)) for p in shown]
-    rows: list[tuple[Button, ...]] = [tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2)]
+    buttons = [Choice(p.name(t.language), tokens.make("prov", p.id)) for p in shown]
+    rows: list[tuple[Choice, ...]] = [tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2)]
     paging = []
     if page > 0:
-        paging.append(Button(t("button.previous"), tokens.make("provpage", page - 1)))
+        paging.append(Choice(t("button.previous"), tokens.make("provpage", page - 1)))
     if page < pages - 1:
-        paging.append(Button(t("button.more"), tokens.make("provpage", page + 1)))
+        paging.append(Choice(t("button.more"), tokens.make("provpage", page + 1)))
     if paging:
         rows.append(tuple(paging))
     rows.append((_skip(t, Step.PROVINCE),))
     text = t("province.ask", page=page + 1, pages=pages)
-    return Message(text, buttons=tuple(rows))
+    return Message(text, choices=tuple(rows))
 
 
 def province_choices(t: Texts, ctx: Context, query: str) -> Message:
     """Several provinces matched what the learner typed: let them pick one."""
     found = ctx.library.find_provinces(query)[:PROVINCES_PER_PAGE]
-    rows = tuple((Button(p.name(t.language), tokens.make("prov", p.id)),) for p in found)
+    rows = tuple((Choice(p.name(t.language), tokens.make("prov", p.id)),) for p in found)
     return Message(
         t("province.several", query=escape(query[:40])),
-        buttons=(*rows, (Button(t("button.all_provinces"), tokens.make("provpage", 0)),)),
+        choices=(*rows, (Choice(t("button.all_provinces"), tokens.make("provpage", 0)),)),
     )
 
 
 def _ask_hour(t: Texts) -> Message:
-    hours = [Button(t("hour.label", hour=h), tokens.make("hour", h)) for h in COMMON_HOURS]
+    hours = [Choice(t("hour.label", hour=h), tokens.make("hour", h)) for h in COMMON_HOURS]
     rows = tuple(tuple(hours[i : i + 3]) for i in range(0, len(hours), 3))
-    last = (Button(t("button.other_hour"), tokens.make("hour", "other")), _skip(t, Step.HOUR))
-    return Message(t("hour.ask"), buttons=(*rows, last))
+    last = (Choice(t("button.other_hour"), tokens.make("hour", "other")), _skip(t, Step.HOUR))
+    return Message(t("hour.ask"), choices=(*rows, last))

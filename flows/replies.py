@@ -1,5 +1,10 @@
-"""What the flows ask the channel to show. Channel-neutral: a Telegram adapter turns these into
-Bot API calls, another channel could turn them into its own."""
+"""What the flows ask a channel to show. Channel-neutral values: each channel renders them its own
+way (Telegram: HTML and inline buttons; Zalo and the terminal: plain text with numbered choices,
+see `flows.text_form`), and a typed number or letter is the same action as the choice it names.
+
+Text is written in the flows' markup: plain text with HTML entities escaped and three tags, <b>,
+<i> and <a href="...">. Telegram shows it as HTML; a text-only channel drops the tags.
+"""
 
 from __future__ import annotations
 
@@ -7,24 +12,54 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True, slots=True)
-class Button:
+class Choice:
+    """One thing the learner can pick: a button on Telegram, a numbered line on Zalo.
+
+    `label` is plain text. `key` is the letter printed before a quiz option ("B"): typing it picks
+    this choice, as does typing the choice's number."""
+
     label: str
     token: str
+    key: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class Message:
-    """A text message in Telegram HTML, with inline buttons or a reply keyboard (menu)."""
+    """A text message and the choices it offers.
+
+    `shortcuts`: the standing menu, words the learner may type at any time ("bài học"); Telegram
+    keeps them on screen as a large keyboard, a text-only channel leaves them to be typed.
+    `clear_shortcuts`: take that menu away (after the learner asked to be forgotten)."""
 
     text: str
-    buttons: tuple[tuple[Button, ...], ...] = ()
-    keyboard: tuple[tuple[str, ...], ...] | None = None
-    remove_keyboard: bool = False
+    choices: tuple[tuple[Choice, ...], ...] = ()
+    shortcuts: tuple[tuple[str, ...], ...] | None = None
+    clear_shortcuts: bool = False
+
+    def flat_choices(self) -> tuple[Choice, ...]:
+        """The choices in reading order: the order they are numbered in."""
+        return tuple(choice for row in self.choices for choice in row)
+
+    @property
+    def keyed(self) -> bool:
+        """Quiz options: each carries the letter the question prints before it."""
+        return bool(self.choices) and all(choice.key for choice in self.flat_choices())
+
+
+@dataclass(frozen=True, slots=True)
+class Answered:
+    """A question the learner just answered, and what the answer earned. A channel that can edit
+    turns the question into question and verdict (one edit, nothing to scroll); one that cannot
+    sends the verdict alone, since the question is already on screen above it."""
+
+    question: Message
+    verdict: str
 
 
 @dataclass(frozen=True, slots=True)
 class Media:
-    """A picture or voice note from content/media, sent before a lesson's text."""
+    """A picture or voice note from content/media, sent before a lesson's text. A channel that
+    cannot send it (Zalo without MEDIA_BASE_URL, any channel for voice it lacks) leaves it out."""
 
     kind: str  # "photo" or "voice"
     path: str
@@ -32,7 +67,8 @@ class Media:
 
 @dataclass(frozen=True, slots=True)
 class PersonalData:
-    """Everything stored about the learner as a JSON document; only the store can fill it in."""
+    """Everything stored about the learner as a JSON document; only the store can fill it in.
+    Telegram sends it as a file; Zalo, which has no files, as text in parts."""
 
     caption: str
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flows import questions
 from flows.context import Context
 from flows.outcome import Outcome
-from flows.replies import Button, Message
+from flows.replies import Choice, Message
 from flows.state import LearnerState, Step
 from flows.texts import Texts
 from flows.tokens import make
@@ -35,16 +35,16 @@ def summary(state: LearnerState, ctx: Context) -> Message:
     )
     buttons = (
         (
-            Button(t("settings.change_language"), make("set", "language")),
-            Button(t("settings.change_group"), make("set", "group")),
+            Choice(t("settings.change_language"), make("set", "language")),
+            Choice(t("settings.change_group"), make("set", "group")),
         ),
         (
-            Button(t("settings.change_province"), make("set", "province")),
-            Button(t("settings.change_hour"), make("set", "hour")),
+            Choice(t("settings.change_province"), make("set", "province")),
+            Choice(t("settings.change_hour"), make("set", "hour")),
         ),
-        (Button(t("button.done"), make("done")),),
+        (Choice(t("button.done"), make("done")),),
     )
-    return Message(text, buttons=buttons)
+    return Message(text, choices=buttons)
 
 
 def show(state: LearnerState, ctx: Context) -> Outcome:
@@ -62,4 +62,4 @@ def change(state: LearnerState, ctx: Context, field: str) -> Outcome | None:
 
 def close(state: LearnerState, ctx: Context) -> Outcome:
     t = Texts(ctx.library, state.lang)
-    return Outcome(state, [Message(t("settings.saved"))], close_buttons=True)
+    return Outcome(state, [Message(t("settings.saved"))], settled=True)

@@ -31,7 +31,7 @@ ONBOARDING = (Step.LANGUAGE, Step.GROUP, Step.PROVINCE, Step.HOUR)
 
 @dataclass(frozen=True, slots=True)
 class LearnerState:
-    chat_id: int
+    chat_id: str
     step: Step = Step.NEW
     language: str | None = None
     language_hint: str = "vi"
@@ -56,6 +56,9 @@ class LearnerState:
     last_opened_on: date | None = None  # the last day the learner opened (read) a lesson
     tip_cursor: int = 0  # how many tips of the day this learner has been sent
     tip_cycle_started: date | None = None  # when the current round through all tips began
+    # (token, letter) of each choice of the last message that offered any: a typed number or
+    # letter picks one of these (flows.typed_choices)
+    offered: tuple[tuple[str, str], ...] = ()
 
     @property
     def lang(self) -> str:

@@ -1,4 +1,4 @@
-"""Button tokens: the short strings carried in callback_data (at most 64 bytes).
+"""Choice tokens: the short strings carried in callback_data (at most 64 bytes).
 
 Every token a learner sends back is untrusted: it may be old, from another chat, or forged. Parsing
 never raises; anything unknown comes back as None and the flow answers politely.

@@ -23,7 +23,7 @@ from typing import Protocol, runtime_checkable
 
 from scheduler.budget_local import LocalSendBudget
 from scheduler.budget_redis import RedisSendBudget
-from scheduler.send_limits import Lane, Limits
+from scheduler.send_limits import BotKey, Lane, Limits
 
 __all__ = ["Lane", "Limits", "LocalSendBudget", "RedisSendBudget", "SendBudget", "open_budget"]
 
@@ -32,20 +32,20 @@ __all__ = ["Lane", "Limits", "LocalSendBudget", "RedisSendBudget", "SendBudget",
 class SendBudget(Protocol):
     limits: Limits
 
-    async def acquire(self, bot_id: int, chat_id: int, lane: Lane = Lane.BULK) -> None:
+    async def acquire(self, bot_id: BotKey, chat_id: int, lane: Lane = Lane.BULK) -> None:
         """Wait until one message to chat_id may go out (group chats have negative ids)."""
         ...
 
-    async def note_429(self, bot_id: int, chat_id: int, seconds: float, lane: Lane) -> bool:
+    async def note_429(self, bot_id: BotKey, chat_id: int, seconds: float, lane: Lane) -> bool:
         """Telegram said 429 for a send to chat_id: pause that chat, or the whole bot when the
         limit is plainly bot-wide (then the rate is cut too). True when taken as bot-wide."""
         ...
 
-    async def pause(self, bot_id: int, seconds: float) -> None:
+    async def pause(self, bot_id: BotKey, seconds: float) -> None:
         """A bot-wide 429: nobody sends for this bot until `seconds` from now, and the rate is cut."""
         ...
 
-    async def rate(self, bot_id: int) -> float:
+    async def rate(self, bot_id: BotKey) -> float:
         """The bot's global rate now, in messages a second (below the ceiling after a cut)."""
         ...
 

@@ -14,7 +14,7 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 
-from scheduler.send_limits import Lane, Limits
+from scheduler.send_limits import BotKey, Lane, Limits
 
 _EPSILON = 1e-4  # a wait shorter than this is not worth a trip through the event loop
 
@@ -37,7 +37,7 @@ class LocalSendBudget:
         self.limits = limits = limits or Limits()
         self._private = limits.chat_schedule(1)
         self._group = limits.chat_schedule(-1)
-        self._bots: dict[int, _Bot] = {}
+        self._bots: dict[BotKey, _Bot] = {}
         self._prune_every = prune_every
         self._next_prune = time.monotonic() + prune_every
 
@@ -46,16 +46,16 @@ class LocalSendBudget:
         """Chat entries held in memory (entries in the past are dropped every `prune_every` s)."""
         return sum(len(bot.chats) for bot in self._bots.values())
 
-    def _bot(self, bot_id: int) -> _Bot:
+    def _bot(self, bot_id: BotKey) -> _Bot:
         bot = self._bots.get(bot_id)
         if bot is None:
             bot = self._bots[bot_id] = _Bot()
         return bot
 
-    async def rate(self, bot_id: int) -> float:
+    async def rate(self, bot_id: BotKey) -> float:
         return self._bot(bot_id).rate(self.limits, time.monotonic())
 
-    async def acquire(self, bot_id: int, chat_id: int, lane: Lane = Lane.BULK) -> None:
+    async def acquire(self, bot_id: BotKey, chat_id: int, lane: Lane = Lane.BULK) -> None:
         bot = self._bot(bot_id)
         interval, tolerance = self._group if chat_id < 0 else self._private
         depth = self.limits.depth(lane)
@@ -84,7 +84,7 @@ class LocalSendBudget:
                 return
             # Paused while this caller waited for its slot: wait the pause out, then queue again.
 
-    async def note_429(self, bot_id: int, chat_id: int, seconds: float, lane: Lane) -> bool:
+    async def note_429(self, bot_id: BotKey, chat_id: int, seconds: float, lane: Lane) -> bool:
         bot = self._bot(bot_id)
         now = time.monotonic()
         if lane != Lane.BULK:
@@ -99,7 +99,7 @@ class LocalSendBudget:
         await self.pause(bot_id, seconds)
         return True
 
-    async def pause(self, bot_id: int, seconds: float) -> None:
+    async def pause(self, bot_id: BotKey, seconds: float) -> None:
         bot = self._bot(bot_id)
         now = time.monotonic()
         if bot.paused_until <= now:  # a new limit event, not one more answer to the same one

@@ -21,7 +21,7 @@ from typing import Any
 from redis.asyncio import Redis
 from redis.commands.core import AsyncScript
 
-from scheduler.send_limits import Lane, Limits
+from scheduler.send_limits import BotKey, Lane, Limits
 
 _NOW = """
 local clock = redis.call('TIME')
@@ -164,7 +164,7 @@ class RedisSendBudget:
         """A budget with its own client, closed by `close()`."""
         return cls(Redis.from_url(url), limits, prefix=prefix, owns_client=True)
 
-    def _keys(self, bot_id: int, chat_id: int) -> list[str]:
+    def _keys(self, bot_id: BotKey, chat_id: int) -> list[str]:
         base = f"{self._prefix}:{{{bot_id}}}"
         return [f"{base}:pause", f"{base}:global", f"{base}:aimd", f"{base}:chat:{chat_id}", f"{base}:recent"]
 
@@ -172,13 +172,13 @@ class RedisSendBudget:
         async with self._in_flight:
             return await script(keys=list(keys), args=list(args))
 
-    async def rate(self, bot_id: int) -> float:
+    async def rate(self, bot_id: BotKey) -> float:
         limits = self.limits
         args = [limits.ceiling, limits.recover_per_second]
         milli = await self._run(self._rate, self._keys(bot_id, 0)[:3], args)
         return int(milli) / 1000
 
-    async def acquire(self, bot_id: int, chat_id: int, lane: Lane = Lane.BULK) -> None:
+    async def acquire(self, bot_id: BotKey, chat_id: int, lane: Lane = Lane.BULK) -> None:
         limits = self.limits
         keys = self._keys(bot_id, chat_id)[:4]
         interval, tolerance = self._group if chat_id < 0 else self._private
@@ -204,7 +204,7 @@ class RedisSendBudget:
             # Paused while this caller waited for its slot: wait the pause out, then queue again.
             await asyncio.sleep(left)
 
-    async def note_429(self, bot_id: int, chat_id: int, seconds: float, lane: Lane) -> bool:
+    async def note_429(self, bot_id: BotKey, chat_id: int, seconds: float, lane: Lane) -> bool:
         limits = self.limits
         tolerance = (self._group if chat_id < 0 else self._private)[1]
         args: list[float | str] = [
@@ -214,7 +214,7 @@ class RedisSendBudget:
         ]  # fmt: skip
         return bool(await self._run(self._note_429, self._keys(bot_id, chat_id), args))
 
-    async def pause(self, bot_id: int, seconds: float) -> None:
+    async def pause(self, bot_id: BotKey, seconds: float) -> None:
         await self.note_429(bot_id, 0, seconds, Lane.BULK)
 
     async def close(self) -> None:

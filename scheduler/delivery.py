@@ -1,16 +1,17 @@
-"""The delivery worker: drains the outbox for one bot at Telegram's limits.
+"""The delivery worker: drains the outbox for one bot at its channel's limits.
 
-The pace comes from the bot's send budget (a request middleware on its session), so the worker
+It sends through the bot's `Sender` (scheduler.sender), so it knows no platform. The pace comes
+from the bot's send budget (metered inside the sender), so the worker
 claims a small batch at a time, sized from its own measured share of the budget to last about a
 second, and renews the claim while it sends: a batch never outlives its lease, and a kill -9 can
-repeat at most the rows in flight. Telegram's answers decide each row's fate:
+repeat at most the rows in flight. The sender's answers decide each row's fate:
 - sent: done;
-- 403 (blocked, deactivated, cannot initiate): the learner is marked inactive, their other pending
-  rows are dropped, nothing is retried;
-- other 400s, a group that moved: failed with the reason, not retried;
-- 429: back to the queue after `retry_after`, not counted as a failed try (the budget paused);
-- timeouts, 5xx, network errors, unreadable answers, any other error: back to the queue with
-  backoff, until `max_attempts`, then failed visibly.
+- unreachable (blocked, deactivated, cannot initiate): the flows' `Blocked` event marks the
+  learner, their other pending rows are dropped, nothing is retried;
+- refused (a bad request, a group that moved): failed with the reason, not retried;
+- slow down (429): back to the queue after `retry_after`, not counted as a failed try;
+- transient (timeouts, 5xx, network errors, unreadable answers) and any other error: back to the
+  queue with backoff, until `max_attempts`, then failed visibly.
 An error in one row is that row's outcome; it never abandons the rest of the batch. Rows whose
 learner no longer exists (they asked to be forgotten) are dropped unsent.
 """
@@ -28,29 +29,19 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import ClassVar
 from zoneinfo import ZoneInfo
 
-from aiogram import Bot
-from aiogram.exceptions import (
-    TelegramAPIError,
-    TelegramBadRequest,
-    TelegramEntityTooLarge,
-    TelegramForbiddenError,
-    TelegramMigrateToChat,
-    TelegramNotFound,
-    TelegramRetryAfter,
-)
 from sqlalchemy import Connection
 
-from bot.telegram.show import show
 from content.library import Library
-from scheduler.payload import from_payload
 from scheduler.quiet_hours import QuietHours
 from scheduler.render import is_daily, render
+from scheduler.sender import Refused, Sender, SlowDown, Transient, Unreachable
+from service.unreachable import learner_unreachable
 from store import learners, outbox
 from store.database import Database
+from store.payload import from_payload
 
 log = logging.getLogger("hocvuso.delivery")
 RELEASE_EVERY = 10.0  # seconds between sweeps for rows a dead worker left claimed
@@ -81,9 +72,7 @@ def _worker_id() -> str:
 @dataclass
 class DeliveryWorker:
     database: Database
-    bot: Bot
-    bot_id: int
-    media_root: Path
+    sender: Sender
     zone: ZoneInfo
     quiet: QuietHours = field(default_factory=QuietHours)
     batch: int = 250  # the most rows one lane claims at once
@@ -91,7 +80,6 @@ class DeliveryWorker:
     rate_hint: float = 15.0  # messages a second this worker expects to send, until it has measured
     max_attempts: int = 5
     idle_wait: float = 0.5
-    paid_broadcast: bool = False
     library: Library | None = None  # for daily rows, written when they go out (loaded if not given)
     worker_id: str = field(default_factory=_worker_id)
     stats: DeliveryStats = field(default_factory=DeliveryStats)
@@ -104,7 +92,7 @@ class DeliveryWorker:
     async def run(self, stop: asyncio.Event) -> None:
         """Drain until `stop`. Two lanes keep the budget busy: while one lane records its batch and
         claims the next, the other is sending (one lane alone left ~9% of a 1000/s budget idle)."""
-        log.info("delivery worker started", extra={"bot": self.bot_id, "worker": self.worker_id})
+        log.info("delivery worker started", extra={"bot": str(self.sender.bot), "worker": self.worker_id})
         await asyncio.gather(*(self._lane(stop) for _ in range(self.lanes)))
 
     async def _lane(self, stop: asyncio.Event) -> None:
@@ -112,7 +100,7 @@ class DeliveryWorker:
             try:
                 sent = await self.drain_once()
             except Exception:  # a database hiccup must not kill the worker; it tries again
-                log.exception("delivery round failed", extra={"bot": self.bot_id})
+                log.exception("delivery round failed", extra={"bot": str(self.sender.bot)})
                 sent = 0
             if not sent:
                 with contextlib.suppress(TimeoutError):
@@ -125,14 +113,16 @@ class DeliveryWorker:
             self._last_release = time.monotonic()
             released = await self.database.run(lambda c: outbox.release_stale(c, now, self.lease))
             if released:
-                log.warning("rows released from a dead worker", extra={"rows": released, "bot": self.bot_id})
+                log.warning(
+                    "rows released from a dead worker", extra={"rows": released, "bot": str(self.sender.bot)}
+                )
         urgent_only = self.quiet.contains(now.astimezone(self.zone))
         size = self.batch_size()
         rows, gone = await self.database.run(lambda c: self._claim(c, size, now, urgent_only))
         if not rows and not gone:
             return 0
         results = [_Result(row, outbox.DROPPED, "no longer due, or the learner is gone") for row in gone]
-        by_chat: dict[int, list[outbox.Claimed]] = defaultdict(list)
+        by_chat: dict[str, list[outbox.Claimed]] = defaultdict(list)
         for row in rows:
             by_chat[row.chat_id].append(row)
         started = time.monotonic()
@@ -166,8 +156,8 @@ class DeliveryWorker:
     ) -> tuple[list[outbox.Claimed], list[outbox.Claimed]]:
         """Rows to send, with daily ones written out now; and rows to drop: the learner is gone,
         or the daily message is no longer due."""
-        rows = outbox.claim(connection, self.bot_id, self.worker_id, size, now, urgent_only)
-        known = learners.existing_chats(connection, self.bot_id, {row.chat_id for row in rows})
+        rows = outbox.claim(connection, self.sender.bot, self.worker_id, size, now, urgent_only)
+        known = learners.existing_chats(connection, self.sender.bot, {row.chat_id for row in rows})
         ready, dropped = [], []
         for row in rows:
             if row.chat_id not in known:
@@ -176,7 +166,9 @@ class DeliveryWorker:
                 ready.append(row)
             else:
                 library = self._library()
-                written = render(connection, library, self.zone, self.bot_id, row.chat_id, row.payload, now)
+                written = render(
+                    connection, library, self.zone, self.sender.bot, row.chat_id, row.payload, now
+                )
                 if written is None:
                     dropped.append(row)
                 else:
@@ -196,7 +188,7 @@ class DeliveryWorker:
             try:
                 await self.database.run(lambda c: outbox.renew(c, self.worker_id, row_ids, self.clock()))
             except Exception:
-                log.exception("could not renew the lease", extra={"bot": self.bot_id})
+                log.exception("could not renew the lease", extra={"bot": str(self.sender.bot)})
 
     async def _send_chat(self, rows: list[outbox.Claimed]) -> list[_Result]:
         """One chat's rows in order (the lesson before its tip); a block stops the rest."""
@@ -215,22 +207,21 @@ class DeliveryWorker:
         """Send the row's parts from the first unsent one; every error becomes this row's outcome."""
         done = row.parts_sent
         try:
-            for reply in from_payload(row.payload)[done:]:
-                await show(self.bot, row.chat_id, reply, self.media_root, None, paid=self.paid_broadcast)
+            for part in self.sender.parts(from_payload(row.payload))[done:]:
+                await self.sender.send(row.chat_id, part)
                 done += 1
-        except TelegramForbiddenError as error:
-            return _Result(row, outbox.BLOCKED, error.message, parts_sent=done)
-        except TelegramRetryAfter as error:
-            return _Result(row, "retry", error.message, float(error.retry_after), done, counts_as_try=False)
-        except TelegramMigrateToChat as error:
-            return _Result(row, outbox.FAILED, f"group moved to {error.migrate_to_chat_id}", parts_sent=done)
-        except (TelegramBadRequest, TelegramNotFound, TelegramEntityTooLarge) as error:
-            return _Result(row, outbox.FAILED, error.message, parts_sent=done)
-        except (TelegramAPIError, OSError, TimeoutError) as error:
-            # 5xx, network, unreadable answers, unauthorized, conflict: may pass on a later try.
+        except Unreachable as error:
+            return _Result(row, outbox.BLOCKED, error.reason, parts_sent=done)
+        except SlowDown as error:
+            return _Result(row, "retry", error.reason, error.retry_after, done, counts_as_try=False)
+        except Refused as error:
+            return _Result(row, outbox.FAILED, error.reason, parts_sent=done)
+        except (Transient, OSError, TimeoutError) as error:
             return _Result(row, "retry", _describe(error), self._backoff(row), done)
         except Exception as error:
-            log.exception("unexpected error sending a row", extra={"bot": self.bot_id, "row": row.id})
+            log.exception(
+                "unexpected error sending a row", extra={"bot": str(self.sender.bot), "row": row.id}
+            )
             return _Result(row, "retry", _describe(error), self._backoff(row), done)
         return _Result(row, outbox.SENT, parts_sent=done)
 
@@ -262,8 +253,7 @@ class DeliveryWorker:
                 self.stats.sent += 1
             elif result.state == outbox.BLOCKED:
                 self.stats.blocked += 1
-                learners.mark_inactive(connection, self.bot_id, result.row.chat_id)
-                outbox.drop_chat(connection, self.bot_id, result.row.chat_id)
+                learner_unreachable(connection, self._library(), self.sender.bot, result.row.chat_id, now)
             else:
                 self.stats.failed += 1
         outbox.finish(connection, self.worker_id, final, now)

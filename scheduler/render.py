@@ -21,8 +21,10 @@ from flows import daily
 from flows.context import Context
 from flows.replies import Reply
 from flows.state import LearnerState
-from scheduler.payload import to_payload
+from flows.typed_choices import offered
 from store import learners, outbox
+from store.address import BotRef
+from store.payload import to_payload
 
 DAILY = "daily"
 TIP_DELAY = timedelta(seconds=5)
@@ -36,13 +38,13 @@ def render(
     connection: Connection,
     library: Library,
     default_zone: ZoneInfo,
-    bot_id: int,
-    chat_id: int,
+    bot: BotRef,
+    chat_id: str,
     payload: list[dict[str, Any]],
     now: datetime,
 ) -> list[dict[str, Any]] | None:
     """The row's words as a payload, with the learner's state saved; None when nothing is due."""
-    row = learners.find(connection, bot_id, chat_id, for_update=True)
+    row = learners.find(connection, bot, chat_id, for_update=True)
     if row is None:
         return None
     zone = ZoneInfo(row["timezone"]) if row["timezone"] else default_zone
@@ -56,7 +58,7 @@ def render(
             learners.save_scheduled(connection, row, outcome.state, now)
             replies = outcome.replies
             if kind == "lesson":
-                _queue_tip(connection, bot_id, chat_id, ctx, now)
+                _queue_tip(connection, bot, chat_id, ctx, now)
     elif kind == "reminder":
         message = daily.reminder(state, ctx, row["reminders_sent"])
         if message is not None:
@@ -64,15 +66,20 @@ def render(
             replies = [message]
     elif kind == "review":
         replies = _review(connection, library, row, state, ctx)
-    return to_payload(replies) if replies else None
+    if not replies:
+        return None
+    shown = offered(replies)
+    if shown is not None:  # a typed number now answers this message's choices
+        learners.remember_offered(connection, row["id"], shown)
+    return to_payload(replies)
 
 
-def _queue_tip(connection: Connection, bot_id: int, chat_id: int, ctx: Context, now: datetime) -> None:
+def _queue_tip(connection: Connection, bot: BotRef, chat_id: str, ctx: Context, now: datetime) -> None:
     """The tip of the day follows the lesson that went out, a few seconds later and behind
     everyone's lessons in priority."""
     campaign = f"tip:{ctx.now.date()}"
     payload: list[dict[str, Any]] = [{"type": DAILY, "kind": "tip"}]
-    tip = outbox.Outgoing(bot_id, chat_id, campaign, outbox.NUDGE, payload, now + TIP_DELAY)
+    tip = outbox.Outgoing(bot, chat_id, campaign, outbox.NUDGE, payload, now + TIP_DELAY)
     outbox.enqueue(connection, [tip], now)
 
 

@@ -82,3 +82,6 @@ class Limits:
 
     def cut(self, rate_now: float) -> float:
         return max(self.floor, rate_now * self.decrease)
+
+
+BotKey = int | str  # a bot's id in its budget: Telegram's number, or "<channel>:<id>"

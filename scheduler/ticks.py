@@ -83,19 +83,20 @@ class Clock:
         return self.local.replace(minute=0, second=0, microsecond=0)
 
 
-def spread(chat_id: int, clock: Clock, quiet: QuietHours) -> datetime:
-    """When in this hour the learner's message may leave: fixed per chat, moved out of quiet hours."""
-    offset = timedelta(seconds=(chat_id * SPREAD_FACTOR) % SPREAD_SECONDS)
+def spread(learner_id: int, clock: Clock, quiet: QuietHours) -> datetime:
+    """When in this hour the learner's message may leave: fixed per learner, moved out of quiet
+    hours."""
+    offset = timedelta(seconds=(learner_id * SPREAD_FACTOR) % SPREAD_SECONDS)
     return quiet.next_allowed(clock.hour_start + offset).astimezone(UTC)
 
 
 def _spread_sql(connection: Connection, clock: Clock, quiet: QuietHours, delay: timedelta) -> Any:
-    """`spread` in SQL, for every row at once: the hour's start plus the chat's fixed offset.
-    A lesson hour inside quiet hours is spread over the first hour after they end instead.
+    """`spread` in SQL, for every row at once: the hour's start plus the learner's fixed offset
+    (from the row id: chat ids are strings, and Zalo's are hex). A lesson hour inside quiet hours
+    is spread over the first hour after they end instead.
 
-    (chat_id mod 3600) first keeps the product inside 64 bits; the double modulo keeps it
-    positive for negative ids, as Python's % does."""
-    in_hour = (table.c.chat_id % SPREAD_SECONDS + SPREAD_SECONDS) % SPREAD_SECONDS
+    (id mod 3600) first keeps the product inside 64 bits."""
+    in_hour = table.c.id % SPREAD_SECONDS
     offset = in_hour * SPREAD_FACTOR % SPREAD_SECONDS
     start = int((quiet.next_allowed(clock.hour_start).astimezone(UTC) + delay).timestamp())
     return at_epoch(connection, literal(start) + offset)
@@ -123,6 +124,7 @@ def _not_queued(campaign: str) -> Any:
             outbox_table.c.campaign == campaign,
             outbox_table.c.chat_id == table.c.chat_id,
             outbox_table.c.bot_id == table.c.bot_id,
+            outbox_table.c.channel == table.c.channel,
         )
         .exists()
     )
@@ -142,11 +144,11 @@ def _enqueue_due(
     campaign = f"{kind}:{clock.today}"
     payload = literal([{"type": "daily", "kind": kind}], JSON)
     rows = select(
-        table.c.bot_id, table.c.chat_id, literal(campaign), literal(priority), payload, literal(PENDING),
-        literal(0), _spread_sql(connection, clock, quiet, delay), literal(clock.now),
+        table.c.channel, table.c.bot_id, table.c.chat_id, literal(campaign), literal(priority), payload,
+        literal(PENDING), literal(0), _spread_sql(connection, clock, quiet, delay), literal(clock.now),
     ).where(due)  # fmt: skip
     columns = [
-        "bot_id", "chat_id", "campaign", "priority", "payload", "state", "attempts", "not_before",
+        "channel", "bot_id", "chat_id", "campaign", "priority", "payload", "state", "attempts", "not_before",
         "created_at",
     ]  # fmt: skip
     # ON CONFLICT, not NOT EXISTS: the unique key is probed row by row whatever the planner believes
@@ -178,9 +180,7 @@ def lessons_and_tips(
     return TickReport(lessons=_enqueue_due(connection, clock, quiet, due, "lesson", LESSON))
 
 
-def reminders(
-    connection: Connection, clock: Clock, quiet: QuietHours, default_zone: str
-) -> TickReport:
+def reminders(connection: Connection, clock: Clock, quiet: QuietHours, default_zone: str) -> TickReport:
     """A gentle reminder for learners who have not opened a lesson for two days."""
     cutoff = clock.today - timedelta(days=REMINDER_AFTER_DAYS)
     opened = func.coalesce(table.c.last_opened_on, func.date(table.c.created_at))
@@ -194,9 +194,7 @@ def reminders(
     return TickReport(reminders=_enqueue_due(connection, clock, quiet, due, "reminder", NUDGE))
 
 
-def due_reviews(
-    connection: Connection, clock: Clock, quiet: QuietHours, default_zone: str
-) -> TickReport:
+def due_reviews(connection: Connection, clock: Clock, quiet: QuietHours, default_zone: str) -> TickReport:
     """One question due for review per learner per day, at their lesson hour; which question is
     chosen when it goes out."""
     has_due = (

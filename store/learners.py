@@ -4,8 +4,10 @@ Plain functions of a `Connection`, run by `store.database.Database` in one trans
 PostgreSQL's async engine or SQLite's own thread). Written with SQLAlchemy Core rather than the
 ORM: a turn is a handful of fixed statements, and the ORM's identity map and unit of work tripled
 the cost of each update without buying anything here.
-A redelivered update is recognised by its update_id, kept in the learner's row and written in the
-same transaction as the state it produced.
+A redelivered update is recognised by its key (Telegram's update_id, Zalo's message_id), kept in
+the learner's row and written in the same transaction as the state it produced. What an effect
+means (a wrong answer comes back for review) is the application layer's business
+(`service.records`); this module only reads and writes rows.
 """
 
 from __future__ import annotations
@@ -16,11 +18,10 @@ from typing import Any
 from sqlalchemy import Connection, Table, and_, bindparam, delete, insert, select, update
 from sqlalchemy.engine import RowMapping
 
-from flows.daily import next_box
-from flows.effects import ForgetLearner, LessonFinished, QuestionAnswered, ReviewAnswered
-from flows.outcome import Outcome
+from flows.audience import REACHABLE, WANTS_MESSAGES
 from flows.state import LearnerState, Step
 from store import outbox
+from store.address import BotRef
 from store.database import insert_or_update
 from store.models import LearnerRow, LessonResultRow, QuizAnswerRow, ReviewRow
 
@@ -42,12 +43,14 @@ _SAME_NAME = (
 
 _WRITTEN = (
     *_SAME_NAME, "step", "group_id", "resume_step", "completed", "recent_updates", "updated_at",
-    "reminders_sent",
+    "reminders_sent", "offered",
 )  # fmt: skip
 # Built once: statements with bound parameters skip SQLAlchemy's per-call construction and keep
 # the compiled form cached, which is most of a turn's cost otherwise.
 _FIND = select(learners_table).where(
-    learners_table.c.bot_id == bindparam("find_bot"), learners_table.c.chat_id == bindparam("find_chat")
+    learners_table.c.channel == bindparam("find_channel"),
+    learners_table.c.bot_id == bindparam("find_bot"),
+    learners_table.c.chat_id == bindparam("find_chat"),
 )
 _UPDATE = (
     update(learners_table)
@@ -65,32 +68,39 @@ _NOTE_UPDATE = (
 _FIND_FOR_UPDATE = _FIND.with_for_update()
 
 
-def find(connection: Connection, bot_id: int, chat_id: int, for_update: bool = False) -> RowMapping | None:
+def of_bot(bot: BotRef, table: Table = learners_table) -> Any:
+    return and_(table.c.channel == bot.channel, table.c.bot_id == bot.bot_id)
+
+
+def find(connection: Connection, bot: BotRef, chat_id: str, for_update: bool = False) -> RowMapping | None:
     """`for_update`: hold the row until the transaction ends (PostgreSQL), so a turn and the
     delivery of a daily lesson to the same learner take turns instead of overwriting each other.
     SQLite runs one transaction at a time anyway."""
     statement = _FIND_FOR_UPDATE if for_update and connection.dialect.name == "postgresql" else _FIND
-    return connection.execute(statement, {"find_bot": bot_id, "find_chat": chat_id}).mappings().first()
+    values = {"find_channel": bot.channel, "find_bot": bot.bot_id, "find_chat": chat_id}
+    return connection.execute(statement, values).mappings().first()
+
+
+def _as_sql(rule: dict[str, bool], table: Table) -> Any:
+    return and_(*(table.c[field].is_(wanted) for field, wanted in rule.items()))
 
 
 def reachable(table: Table = learners_table) -> Any:
-    """Learners the bot may write to at all: they have not blocked it and have not said /stop."""
-    return and_(table.c.active.is_(True), table.c.paused.is_(False))
+    """`flows.audience.REACHABLE` as SQL."""
+    return _as_sql(REACHABLE, table)
 
 
 def wants_messages(table: Table = learners_table) -> Any:
-    """Who gets daily lessons, tips, reminders and reviews: `flows.daily.wants_messages` as SQL,
-    for ticks that select them by the hundred thousand (a test keeps the two in step)."""
-    return and_(table.c.onboarded.is_(True), reachable(table))
+    """`flows.audience.WANTS_MESSAGES` as SQL, for ticks that select learners by the hundred
+    thousand."""
+    return _as_sql(WANTS_MESSAGES, table)
 
 
-def existing_chats(connection: Connection, bot_id: int, chat_ids: set[int]) -> set[int]:
+def existing_chats(connection: Connection, bot: BotRef, chat_ids: set[str]) -> set[str]:
     """Which of these chats still have a learner (the rest asked to be forgotten)."""
     if not chat_ids:
         return set()
-    query = select(learners_table.c.chat_id).where(
-        learners_table.c.bot_id == bot_id, learners_table.c.chat_id.in_(chat_ids)
-    )
+    query = select(learners_table.c.chat_id).where(of_bot(bot), learners_table.c.chat_id.in_(chat_ids))
     return set(connection.execute(query).scalars())
 
 
@@ -101,15 +111,16 @@ def to_state(row: RowMapping) -> LearnerState:
         group=row["group_id"],
         resume_step=Step(row["resume_step"]),
         completed=frozenset(row["completed"] or ()),
+        offered=tuple((str(token), str(key)) for token, key in row["offered"] or ()),
         **{name: row[name] for name in _SAME_NAME},
     )
 
 
-def is_duplicate(row: RowMapping | None, update_id: int | None) -> bool:
-    return row is not None and update_id is not None and update_id in (row["recent_updates"] or ())
+def is_duplicate(row: RowMapping | None, update_key: str | None) -> bool:
+    return row is not None and update_key is not None and update_key in (row["recent_updates"] or ())
 
 
-def _columns(state: LearnerState, recent: list[int], now: datetime) -> dict[str, Any]:
+def _columns(state: LearnerState, recent: list[str], now: datetime) -> dict[str, Any]:
     values: dict[str, Any] = {name: getattr(state, name) for name in _SAME_NAME}
     values.update(
         step=state.step.value,
@@ -119,6 +130,7 @@ def _columns(state: LearnerState, recent: list[int], now: datetime) -> dict[str,
         recent_updates=recent,
         updated_at=now,
         reminders_sent=0,  # the learner wrote: reminders start over, and a quiet bot wakes up
+        offered=[list(pair) for pair in state.offered],
     )
     return values
 
@@ -126,67 +138,73 @@ def _columns(state: LearnerState, recent: list[int], now: datetime) -> dict[str,
 def save(
     connection: Connection,
     row: RowMapping | None,
-    bot_id: int,
-    outcome: Outcome,
-    update_id: int | None,
-) -> None:
-    """Write the new state and the effects; a forgotten learner leaves no row behind."""
-    if any(isinstance(effect, ForgetLearner) for effect in outcome.effects):
-        if row is not None:
-            forget(connection, row["id"])
-        outbox.forget_chat(connection, bot_id, outcome.state.chat_id)
-        return
-    if not outcome.persist:
-        return
+    bot: BotRef,
+    state: LearnerState,
+    update_key: str | None,
+    changed: bool = True,
+) -> int:
+    """Write the learner's new state (a first turn inserts the row); returns the row's id.
+    `changed` False: only remember the update as handled."""
     now = datetime.now(UTC)
     recent = list(row["recent_updates"] or ()) if row is not None else []
-    if update_id is not None:
-        recent = [*recent[-(RECENT_UPDATES_KEPT - 1) :], update_id]
-    values = _columns(outcome.state, recent, now)
+    if update_key is not None:
+        recent = [*recent[-(RECENT_UPDATES_KEPT - 1) :], update_key]
     if row is None:
-        new = {"bot_id": bot_id, "chat_id": outcome.state.chat_id, "created_at": now, **values}
-        learner_id = connection.execute(_INSERT, new).scalar_one()
-    elif not outcome.effects and outcome.state == to_state(row):
+        values = _columns(state, recent, now)
+        new = {"channel": bot.channel, "bot_id": bot.bot_id, "chat_id": state.chat_id, "created_at": now}
+        return int(connection.execute(_INSERT, {**new, **values}).scalar_one())
+    if not changed and state == to_state(row):
         # Nothing changed (help, progress, a stray sticker): only remember the update as handled.
         connection.execute(_NOTE_UPDATE, {"learner_id": row["id"], "recent_updates": recent})
-        return
     else:
-        learner_id = row["id"]
-        connection.execute(_UPDATE, {"learner_id": learner_id, **values})
-    for effect in outcome.effects:
-        if isinstance(effect, QuestionAnswered):
-            connection.execute(
-                insert(answers_table).values(
-                    learner_id=learner_id,
-                    lesson_id=effect.lesson_id,
-                    question_id=effect.question_id,
-                    option=effect.option,
-                    correct=effect.correct,
-                    answered_at=effect.at,
-                )
-            )
-            if not effect.correct:
-                _schedule_review(connection, learner_id, effect.question_id, effect.at.date())
-        elif isinstance(effect, LessonFinished):
-            _record_result(connection, learner_id, effect)
-        elif isinstance(effect, ReviewAnswered):
-            _move_review(connection, learner_id, effect)
+        connection.execute(_UPDATE, {"learner_id": row["id"], **_columns(state, recent, now)})
+    return int(row["id"])
 
 
-def _record_result(connection: Connection, learner_id: int, effect: LessonFinished) -> None:
+def record_answer(
+    connection: Connection, learner_id: int, lesson_id: str, question_id: str, option: int, correct: bool,
+    at: datetime,
+) -> None:  # fmt: skip
+    connection.execute(
+        insert(answers_table).values(
+            learner_id=learner_id,
+            lesson_id=lesson_id,
+            question_id=question_id,
+            option=option,
+            correct=correct,
+            answered_at=at,
+        )
+    )
+
+
+def record_result(
+    connection: Connection, learner_id: int, lesson_id: str, correct: int, total: int, at: datetime
+) -> None:
     """A lesson taken again keeps one result: the latest."""
-    values = {"correct": effect.correct, "total": effect.total, "finished_at": effect.at}
+    values = {"correct": correct, "total": total, "finished_at": at}
     statement = insert_or_update(connection, results_table).values(
-        learner_id=learner_id, lesson_id=effect.lesson_id, **values
+        learner_id=learner_id, lesson_id=lesson_id, **values
     )
     connection.execute(
         statement.on_conflict_do_update(index_elements=["learner_id", "lesson_id"], set_=values)
     )
 
 
-def _schedule_review(connection: Connection, learner_id: int, question_id: str, today: date) -> None:
-    """A wrong answer: the question comes back tomorrow, in the first Leitner box."""
-    box, due = next_box(1, False, today)
+def review_box(connection: Connection, learner_id: int, question_id: str) -> int | None:
+    """The Leitner box of a question under review, or None when it is not under review."""
+    where = (reviews_table.c.learner_id == learner_id, reviews_table.c.question_id == question_id)
+    box = connection.execute(select(reviews_table.c.box).where(*where)).scalar_one_or_none()
+    return int(box) if box is not None else None
+
+
+def put_review(
+    connection: Connection, learner_id: int, question_id: str, box: int | None, due: date | None
+) -> None:
+    """Schedule a review in `box` for `due`; box None: the question is learnt, no more reviews."""
+    where = (reviews_table.c.learner_id == learner_id, reviews_table.c.question_id == question_id)
+    if box is None or due is None:
+        connection.execute(delete(reviews_table).where(*where))
+        return
     statement = insert_or_update(connection, reviews_table).values(
         learner_id=learner_id, question_id=question_id, box=box, due_on=due
     )
@@ -197,18 +215,6 @@ def _schedule_review(connection: Connection, learner_id: int, question_id: str, 
     )
 
 
-def _move_review(connection: Connection, learner_id: int, effect: ReviewAnswered) -> None:
-    where = (reviews_table.c.learner_id == learner_id, reviews_table.c.question_id == effect.question_id)
-    box = connection.execute(select(reviews_table.c.box).where(*where)).scalar_one_or_none()
-    if box is None:
-        return  # not under review (an old or forged button): the feedback was all it needed
-    new_box, due = next_box(box, effect.correct, effect.at.date())
-    if new_box is None:
-        connection.execute(delete(reviews_table).where(*where))
-    else:
-        connection.execute(update(reviews_table).where(*where).values(box=new_box, due_on=due))
-
-
 def save_scheduled(connection: Connection, row: RowMapping, state: LearnerState, now: datetime) -> None:
     """The state a daily message moved the learner to (a lesson opened, the tip cursor advanced),
     written by the same statement as a turn's but without the turn's own bookkeeping: no update
@@ -216,6 +222,15 @@ def save_scheduled(connection: Connection, row: RowMapping, state: LearnerState,
     recent = list(row["recent_updates"] or ())
     values = {**_columns(state, recent, now), "reminders_sent": row["reminders_sent"]}
     connection.execute(_UPDATE, {"learner_id": row["id"], **values})
+
+
+def remember_offered(connection: Connection, learner_id: int, offered: tuple[tuple[str, str], ...]) -> None:
+    """The choices a daily message offers (flows.typed_choices), written when it goes out."""
+    connection.execute(
+        update(learners_table)
+        .where(learners_table.c.id == learner_id)
+        .values(offered=[list(pair) for pair in offered])
+    )
 
 
 def note_reminder(connection: Connection, learner_id: int, today: date) -> None:
@@ -252,14 +267,6 @@ def forget(connection: Connection, learner_id: int) -> None:
     connection.execute(delete(learners_table).where(learners_table.c.id == learner_id))
 
 
-def mark_inactive(connection: Connection, bot_id: int, chat_id: int) -> None:
-    connection.execute(
-        update(learners_table)
-        .where(learners_table.c.bot_id == bot_id, learners_table.c.chat_id == chat_id)
-        .values(active=False, updated_at=datetime.now(UTC))
-    )
-
-
 def _plain(value: object) -> object:
     return value.isoformat() if isinstance(value, date | datetime) else value
 
@@ -283,16 +290,18 @@ def export(connection: Connection, row: RowMapping | None) -> dict[str, Any]:
         "reviews": rows_of(reviews_table),
         "messages": [
             {k: _plain(v) for k, v in message.items()}
-            for message in outbox.of_chat(connection, row["bot_id"], row["chat_id"])
+            for message in outbox.of_chat(connection, BotRef(row["channel"], row["bot_id"]), row["chat_id"])
         ],
     }
 
 
-def insert_many(connection: Connection, bot_id: int, states: list[LearnerState]) -> None:
+def insert_many(connection: Connection, bot: BotRef, states: list[LearnerState]) -> None:
     """Bulk import (seeding a deployment from another system, tests, benchmarks)."""
     now = datetime.now(UTC)
     rows = [
-        {"bot_id": bot_id, "chat_id": s.chat_id, "created_at": now, **_columns(s, [], now)} for s in states
-    ]
+        {"channel": bot.channel, "bot_id": bot.bot_id, "chat_id": s.chat_id, "created_at": now,
+         **_columns(s, [], now)}
+        for s in states
+    ]  # fmt: skip
     if rows:
         connection.execute(insert(learners_table), rows)

@@ -1,4 +1,5 @@
-"""Tables: learners (one row per chat per bot), their finished lessons and their quiz answers.
+"""Tables: learners (one row per chat of each bot on each channel), their finished lessons and
+their quiz answers.
 
 The learner row holds everything a conversation needs, including the ids of finished lessons, so
 handling an update reads one row and writes it back. Lesson results and answers are kept as rows
@@ -36,14 +37,15 @@ class Base(DeclarativeBase):
 class LearnerRow(Base):
     __tablename__ = "learners"
     __table_args__ = (
-        UniqueConstraint("bot_id", "chat_id", name="uq_learners_bot_chat"),
+        UniqueConstraint("channel", "bot_id", "chat_id", name="uq_learners_channel_bot_chat"),
         # the scheduler's "whose lesson hour is now"; 8 is scheduler.ticks.DEFAULT_LESSON_HOUR
         Index("ix_learners_lesson_hour", text("coalesce(lesson_hour, 8)")),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
-    bot_id: Mapped[int] = mapped_column(BigInteger, default=0)
-    chat_id: Mapped[int] = mapped_column(BigInteger)
+    channel: Mapped[str] = mapped_column(String(16), default="telegram", server_default="telegram")
+    bot_id: Mapped[str] = mapped_column(String(64))
+    chat_id: Mapped[str] = mapped_column(String(64))
     step: Mapped[str] = mapped_column(String(16))
     language: Mapped[str | None] = mapped_column(String(8))
     language_hint: Mapped[str] = mapped_column(String(8), default="vi")
@@ -71,7 +73,8 @@ class LearnerRow(Base):
     last_reminder_on: Mapped[date | None] = mapped_column(Date)
     tip_cursor: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     tip_cycle_started: Mapped[date | None] = mapped_column(Date)
-    recent_updates: Mapped[list[int]] = mapped_column(JSON, default=list)
+    recent_updates: Mapped[list[str]] = mapped_column(JSON, default=list)
+    offered: Mapped[list[list[str]]] = mapped_column(JSON, default=list)  # flows.typed_choices
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
@@ -122,14 +125,15 @@ class OutboxRow(Base):
 
     __tablename__ = "outbox"
     __table_args__ = (
-        UniqueConstraint("bot_id", "chat_id", "campaign", name="uq_outbox_chat_campaign"),
-        Index("ix_outbox_claim", "bot_id", "state", "priority", "not_before", "id"),
+        UniqueConstraint("channel", "bot_id", "chat_id", "campaign", name="uq_outbox_chat_campaign"),
+        Index("ix_outbox_claim", "channel", "bot_id", "state", "priority", "not_before", "id"),
         Index("ix_outbox_campaign_state", "campaign", "state"),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
-    bot_id: Mapped[int] = mapped_column(BigInteger)
-    chat_id: Mapped[int] = mapped_column(BigInteger)
+    channel: Mapped[str] = mapped_column(String(16), default="telegram", server_default="telegram")
+    bot_id: Mapped[str] = mapped_column(String(64))
+    chat_id: Mapped[str] = mapped_column(String(64))
     campaign: Mapped[str] = mapped_column(String(100))
     priority: Mapped[int] = mapped_column(SmallInteger)  # 0 urgent alert, 1 lesson/review, 2 reminder/tip
     payload: Mapped[list[dict[str, object]]] = mapped_column(JSON)

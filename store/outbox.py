@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, and_, bindparam, delete, func, select, update
 
+from store.address import BotRef
 from store.database import insert_or_update
 from store.models import OutboxRow
 
@@ -35,8 +36,8 @@ PENDING, SENDING, SENT, FAILED, BLOCKED, DROPPED, CANCELLED = (
 
 @dataclass(frozen=True, slots=True)
 class Outgoing:
-    bot_id: int
-    chat_id: int
+    bot: BotRef
+    chat_id: str
     campaign: str
     priority: int
     payload: list[dict[str, Any]]
@@ -46,7 +47,7 @@ class Outgoing:
 @dataclass(frozen=True, slots=True)
 class Claimed:
     id: int
-    chat_id: int
+    chat_id: str
     campaign: str
     priority: int
     payload: list[dict[str, Any]]
@@ -55,33 +56,36 @@ class Claimed:
 
 
 FINAL_STATES = (SENT, FAILED, BLOCKED, DROPPED, CANCELLED)
-UNIQUE_KEY = ["bot_id", "chat_id", "campaign"]  # one campaign reaches one chat of one bot once
+# one campaign reaches one chat of one bot once
+UNIQUE_KEY = ["channel", "bot_id", "chat_id", "campaign"]
+
+
+def _of_bot(bot: BotRef) -> Any:
+    return and_(outbox.c.channel == bot.channel, outbox.c.bot_id == bot.bot_id)
 
 
 def enqueue(connection: Connection, rows: Iterable[Outgoing], now: datetime) -> int:
     """Insert the rows that are not there yet; returns how many were new."""
     values = [
         {
-            "bot_id": r.bot_id, "chat_id": r.chat_id, "campaign": r.campaign, "priority": r.priority,
-            "payload": r.payload, "not_before": r.not_before, "state": PENDING, "attempts": 0,
-            "created_at": now,
+            "channel": r.bot.channel, "bot_id": r.bot.bot_id, "chat_id": r.chat_id, "campaign": r.campaign,
+            "priority": r.priority, "payload": r.payload, "not_before": r.not_before, "state": PENDING,
+            "attempts": 0, "created_at": now,
         }
         for r in rows
     ]  # fmt: skip
     if not values:
         return 0
-    statement = insert_or_update(connection, outbox).on_conflict_do_nothing(
-        index_elements=UNIQUE_KEY
-    )
+    statement = insert_or_update(connection, outbox).on_conflict_do_nothing(index_elements=UNIQUE_KEY)
     result = connection.execute(statement, values)
     return max(result.rowcount, 0)
 
 
 def claim(
-    connection: Connection, bot_id: int, worker: str, limit: int, now: datetime, urgent_only: bool = False
+    connection: Connection, bot: BotRef, worker: str, limit: int, now: datetime, urgent_only: bool = False
 ) -> list[Claimed]:
     """Take up to `limit` due rows for this bot, most urgent first."""
-    due = and_(outbox.c.bot_id == bot_id, outbox.c.state == PENDING, outbox.c.not_before <= now)
+    due = and_(_of_bot(bot), outbox.c.state == PENDING, outbox.c.not_before <= now)
     if urgent_only:
         due = and_(due, outbox.c.priority == URGENT)
     chosen = (
@@ -166,11 +170,11 @@ def renew(connection: Connection, worker: str, row_ids: Sequence[int], now: date
     return max(result.rowcount, 0)
 
 
-def drop_chat(connection: Connection, bot_id: int, chat_id: int) -> int:
+def drop_chat(connection: Connection, bot: BotRef, chat_id: str) -> int:
     """A learner who blocked the bot: nothing more is sent to them."""
     result = connection.execute(
         update(outbox)
-        .where(outbox.c.bot_id == bot_id, outbox.c.chat_id == chat_id, outbox.c.state == PENDING)
+        .where(_of_bot(bot), outbox.c.chat_id == chat_id, outbox.c.state == PENDING)
         .values(state=DROPPED, error="learner unreachable")
     )
     return max(result.rowcount, 0)
@@ -186,17 +190,17 @@ def release_stale(connection: Connection, now: datetime, lease: timedelta) -> in
     return max(result.rowcount, 0)
 
 
-def forget_chat(connection: Connection, bot_id: int, chat_id: int) -> int:
+def forget_chat(connection: Connection, bot: BotRef, chat_id: str) -> int:
     """Everything queued or kept for one chat, for a learner who asked to be forgotten."""
-    result = connection.execute(delete(outbox).where(outbox.c.bot_id == bot_id, outbox.c.chat_id == chat_id))
+    result = connection.execute(delete(outbox).where(_of_bot(bot), outbox.c.chat_id == chat_id))
     return max(result.rowcount, 0)
 
 
-def of_chat(connection: Connection, bot_id: int, chat_id: int) -> list[dict[str, Any]]:
+def of_chat(connection: Connection, bot: BotRef, chat_id: str) -> list[dict[str, Any]]:
     """One chat's rows as a learner may read them (for /mydata)."""
     rows = connection.execute(
         select(outbox.c.campaign, outbox.c.state, outbox.c.created_at, outbox.c.sent_at)
-        .where(outbox.c.bot_id == bot_id, outbox.c.chat_id == chat_id)
+        .where(_of_bot(bot), outbox.c.chat_id == chat_id)
         .order_by(outbox.c.id)
     ).mappings()
     return [dict(row) for row in rows]

@@ -20,11 +20,11 @@ TTL_SECONDS = 24 * 3600  # Telegram keeps an unconfirmed update for at most a da
 
 
 class RecentUpdates(Protocol):
-    async def first_time(self, bot_id: int | str, update_id: int) -> bool:
+    async def first_time(self, bot_id: int | str, update_id: int | str) -> bool:
         """True the first time this update is seen (and it is noted); False for a redelivery."""
         ...
 
-    async def forget(self, bot_id: int | str, update_id: int) -> None:
+    async def forget(self, bot_id: int | str, update_id: int | str) -> None:
         """Handling failed: let a redelivery be handled."""
         ...
 
@@ -32,9 +32,9 @@ class RecentUpdates(Protocol):
 class LocalRecentUpdates:
     def __init__(self, keep: int = 100_000) -> None:
         self._keep = keep
-        self._seen: OrderedDict[tuple[str, int], None] = OrderedDict()
+        self._seen: OrderedDict[tuple[str, int | str], None] = OrderedDict()
 
-    async def first_time(self, bot_id: int | str, update_id: int) -> bool:
+    async def first_time(self, bot_id: int | str, update_id: int | str) -> bool:
         key = (str(bot_id), update_id)
         if key in self._seen:
             return False
@@ -43,7 +43,7 @@ class LocalRecentUpdates:
             self._seen.popitem(last=False)
         return True
 
-    async def forget(self, bot_id: int | str, update_id: int) -> None:
+    async def forget(self, bot_id: int | str, update_id: int | str) -> None:
         self._seen.pop((str(bot_id), update_id), None)
 
 
@@ -53,8 +53,8 @@ class RedisRecentUpdates:
         self._prefix = prefix
         self._ttl = ttl
 
-    async def first_time(self, bot_id: int | str, update_id: int) -> bool:
+    async def first_time(self, bot_id: int | str, update_id: int | str) -> bool:
         return bool(await self._redis.set(f"{self._prefix}:{bot_id}:{update_id}", 1, nx=True, ex=self._ttl))
 
-    async def forget(self, bot_id: int | str, update_id: int) -> None:
+    async def forget(self, bot_id: int | str, update_id: int | str) -> None:
         await self._redis.delete(f"{self._prefix}:{bot_id}:{update_id}")

@@ -19,8 +19,10 @@ from aiogram.types import CallbackQuery, ChatMemberUpdated, InaccessibleMessage,
 from bot.telegram import events
 from bot.telegram.send_budget import start_turn
 from bot.telegram.show import edit_or_send, send_text, show
-from bot.turns import Turn, Turns
+from bot.telegram_text import answered_text
 from flows.events import Event
+from flows.replies import Message as Reply
+from service.turns import Turn, Turns
 
 log = logging.getLogger("hocvuso.bot")
 
@@ -31,8 +33,8 @@ async def _deliver(bot: Bot, turns: Turns, chat_id: int, turn: Turn) -> None:
         for reply in turn.outcome.replies:
             await show(bot, chat_id, reply, media_root, turn.personal_data)
     except TelegramForbiddenError:
-        log.info("learner unreachable, marked inactive", extra={"chat": chat_id})
-        await turns.mark_inactive(chat_id)
+        log.info("learner unreachable", extra={"chat": chat_id})
+        await turns.unreachable(str(chat_id))
     except (TelegramAPIError, OSError, TimeoutError) as error:
         log.warning("reply not delivered", extra={"chat": chat_id, "error": type(error).__name__})
 
@@ -40,13 +42,13 @@ async def _deliver(bot: Bot, turns: Turns, chat_id: int, turn: Turn) -> None:
 async def _take(
     turns: Turns, chat_id: int, event: Event, update: Update, language: str | None
 ) -> Turn | None:
-    return await turns.take(chat_id, event, update.update_id, events.language_hint(language))
+    return await turns.take(str(chat_id), event, str(update.update_id), events.language_hint(language))
 
 
 async def on_message(message: Message, bot: Bot, turns: Turns, event_update: Update) -> None:
     start_turn()
     chat_id = message.chat.id
-    async with turns.send_line(chat_id):
+    async with turns.send_line(str(chat_id)):
         language = message.from_user.language_code if message.from_user else None
         turn = await _take(turns, chat_id, events.from_message(message), event_update, language)
         if turn is not None:
@@ -54,14 +56,15 @@ async def on_message(message: Message, bot: Bot, turns: Turns, event_update: Upd
 
 
 async def _show_on_pressed(bot: Bot, pressed: Message | InaccessibleMessage, turn: Turn) -> None:
-    """An answered question becomes its own feedback (sent anew when the pressed message is too
-    old to reach); other presses just lose their buttons."""
+    """An answered question becomes question and verdict (sent anew when the pressed message is
+    too old to reach); other settled presses just lose their buttons."""
+    answered = turn.outcome.answered
     if isinstance(pressed, InaccessibleMessage):
-        if turn.outcome.edit is not None:
-            await send_text(bot, pressed.chat.id, turn.outcome.edit)
-    elif turn.outcome.edit is not None:
-        await edit_or_send(bot, pressed.chat.id, pressed.message_id, turn.outcome.edit)
-    elif turn.outcome.close_buttons:
+        if answered is not None:
+            await send_text(bot, pressed.chat.id, Reply(answered_text(answered)))
+    elif answered is not None:
+        await edit_or_send(bot, pressed.chat.id, pressed.message_id, answered_text(answered))
+    elif turn.outcome.settled:
         with suppress(TelegramBadRequest):  # already without buttons, or too old to edit
             await pressed.edit_reply_markup(reply_markup=None)
 
@@ -75,7 +78,7 @@ async def on_press(query: CallbackQuery, bot: Bot, turns: Turns, event_update: U
     chat_id = query.message.chat.id
     answered = False
     try:
-        async with turns.send_line(chat_id):
+        async with turns.send_line(str(chat_id)):
             turn = await _take(
                 turns,
                 chat_id,
@@ -86,7 +89,7 @@ async def on_press(query: CallbackQuery, bot: Bot, turns: Turns, event_update: U
             if turn is None:
                 answered = True  # a redelivery: the first delivery answered it already
                 return
-            await query.answer(turn.outcome.notice)
+            await query.answer(turn.outcome.ack)
             answered = True
             try:
                 await _show_on_pressed(bot, query.message, turn)

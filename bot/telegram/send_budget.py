@@ -82,6 +82,7 @@ def _turn_lane() -> Lane:
     sends[0] += 1
     return Lane.FIRST if sends[0] == 1 else Lane.REPLY
 
+
 _NUMERIC = re.compile(r"-?\d+")
 
 

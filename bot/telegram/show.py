@@ -1,4 +1,4 @@
-"""Flow replies -> Bot API calls."""
+"""Flow replies -> Bot API calls, through aiogram."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from aiogram.types import (
     ReplyKeyboardRemove,
 )
 
+from bot.telegram_text import button_label, telegram_text
 from flows.replies import Media, Message, PersonalData, Reply
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
@@ -28,50 +29,41 @@ PERSONAL_DATA_FILE = "hocvuso-my-data.json"
 def markup(message: Message) -> Markup:
     """Keyboards repeat (the menu, a question's options), and aiogram's models are costly to
     build: each distinct one is built once. Messages are frozen, so they are safe cache keys."""
-    if message.buttons:
+    if message.choices:
         return InlineKeyboardMarkup(
             inline_keyboard=[
-                [InlineKeyboardButton(text=b.label, callback_data=b.token) for b in row]
-                for row in message.buttons
+                [InlineKeyboardButton(text=button_label(c), callback_data=c.token) for c in row]
+                for row in message.choices
             ]
         )
-    if message.keyboard:
+    if message.shortcuts:
         return ReplyKeyboardMarkup(
-            keyboard=[[KeyboardButton(text=label) for label in row] for row in message.keyboard],
+            keyboard=[[KeyboardButton(text=label) for label in row] for row in message.shortcuts],
             resize_keyboard=True,
             is_persistent=True,
         )
-    if message.remove_keyboard:
+    if message.clear_shortcuts:
         return ReplyKeyboardRemove()
     return None
 
 
-def inline_markup(message: Message) -> InlineKeyboardMarkup | None:
-    built = markup(message)
-    return built if isinstance(built, InlineKeyboardMarkup) else None
-
-
-async def edit_or_send(bot: Bot, chat_id: int, message_id: int, reply: Message) -> None:
-    """The pressed message becomes `reply`; when Telegram will not edit it (too old, deleted),
-    `reply` is sent as a new message instead, so the learner still sees it."""
+async def edit_or_send(bot: Bot, chat_id: int, message_id: int, text: str) -> None:
+    """The pressed message becomes `text`, without buttons; when Telegram will not edit it (too
+    old, deleted), `text` is sent as a new message instead, so the learner still sees it."""
     try:
         await bot.edit_message_text(
-            text=reply.text,
-            chat_id=chat_id,
-            message_id=message_id,
-            parse_mode=ParseMode.HTML,
-            reply_markup=inline_markup(reply),
+            text=text, chat_id=chat_id, message_id=message_id, parse_mode=ParseMode.HTML
         )
     except TelegramBadRequest as error:
         if "not modified" in error.message:
             return
-        await send_text(bot, chat_id, reply)
+        await send_text(bot, chat_id, Message(text))
 
 
 async def send_text(bot: Bot, chat_id: int, message: Message, paid_broadcast: bool | None = None) -> None:
     await bot.send_message(
         chat_id,
-        message.text,
+        telegram_text(message),
         parse_mode=ParseMode.HTML,  # flows always speak Telegram HTML, whatever the bot's default
         reply_markup=markup(message),
         allow_paid_broadcast=paid_broadcast,

@@ -149,9 +149,7 @@ class FloodGate:
             return TokenBucket(count, rate, now)
         return Window(int(count), length, fixed=self.limits.model == "fixed")
 
-    def _limiter(
-        self, limiters: dict[int, Limiter], chat_id: int, now: float, *, per_chat: bool
-    ) -> Limiter:
+    def _limiter(self, limiters: dict[int, Limiter], chat_id: int, now: float, *, per_chat: bool) -> Limiter:
         limiter = limiters.get(chat_id)
         if limiter is None:
             limits = self.limits

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from zoneinfo import ZoneInfo
 
 import pytest
 from aiogram import Bot
@@ -12,12 +11,12 @@ from aiogram.client.telegram import TelegramAPIServer
 
 from bot.cli import main
 from flows.state import LearnerState, Step
-from scheduler.alerts import campaign_of
 from scheduler.delivery import DeliveryWorker
 from scheduler.quiet_hours import QuietHours
+from service.alerts import campaign_of
 from store import learners, outbox
 from store.database import migrate, open_database, upgrade
-from tests.delivery.conftest import BOT_ID, TOKEN
+from tests.delivery.helpers import BOT, TOKEN, chat, telegram_worker
 
 ALERT = """\
 title: {vi: "Giả danh công an", en: "Fake police calls"}
@@ -36,22 +35,19 @@ async def deployment(tmp_path, monkeypatch, sandbox, library):
     monkeypatch.setenv("SEND_RATE", "200")
     database = open_database(url)
     states = [
-        LearnerState(c, step=Step.READY, onboarded=True, language="en" if c % 3 == 0 else "vi",
+        LearnerState(chat(c), step=Step.READY, onboarded=True, language="en" if c % 3 == 0 else "vi",
                      province="hue" if c % 2 else "ha-noi", lesson_hour=7 if c < 40 else 19)
         for c in range(1, 61)
     ]  # fmt: skip
-    states.append(LearnerState(99, step=Step.READY, onboarded=True, paused=True))
-    await database.run(lambda c: learners.insert_many(c, BOT_ID, states))
+    states.append(LearnerState(chat(99), step=Step.READY, onboarded=True, paused=True))
+    await database.run(lambda c: learners.insert_many(c, BOT, states))
     yield database
     await database.dispose()
 
 
 def _worker(database, sandbox, library) -> tuple[DeliveryWorker, Bot]:
     bot = Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(sandbox.base_url)))
-    zone = ZoneInfo("Asia/Ho_Chi_Minh")
-    return DeliveryWorker(
-        database, bot, BOT_ID, library.media_root, zone, QuietHours(0, 0), idle_wait=0.05
-    ), bot
+    return telegram_worker(database, bot, library, quiet=QuietHours(0, 0), idle_wait=0.05), bot
 
 
 async def test_dry_run_says_reach_and_time_and_sends_nothing(deployment, tmp_path, capsys, sandbox):
@@ -136,7 +132,7 @@ def test_without_yes_and_without_a_terminal_nothing_is_sent(tmp_path, monkeypatc
     database = open_database(url)
     asyncio.run(
         database.run(
-            lambda c: learners.insert_many(c, BOT_ID, [LearnerState(5, step=Step.READY, onboarded=True)])
+            lambda c: learners.insert_many(c, BOT, [LearnerState(chat(5), step=Step.READY, onboarded=True)])
         )
     )
     asyncio.run(database.dispose())

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from aiogram import Bot
@@ -15,25 +14,23 @@ from sqlalchemy import select
 
 from flows.state import LearnerState, Step
 from sandbox.telegram import FakeBotAPI, FloodLimits
-from scheduler.delivery import DeliveryWorker
 from scheduler.leader import PostgresLeader, RedisLeader
 from scheduler.quiet_hours import QuietHours
 from store import learners, outbox
 from store.database import ServerDatabase
 from store.models import OutboxRow
 from tests.conftest import REDIS_URL, require_server
-from tests.delivery.conftest import BOT_ID, TOKEN
+from tests.delivery.helpers import BOT, TOKEN, chat, telegram_worker
 
-ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 NOON = datetime(2026, 11, 23, 5, 0, tzinfo=UTC)  # 12:00 in Vietnam
 
 
-def _ready(chat: int) -> LearnerState:
-    return LearnerState(chat, step=Step.READY, onboarded=True)
+def _ready(chat_id: int) -> LearnerState:
+    return LearnerState(chat(chat_id), step=Step.READY, onboarded=True)
 
 
-def _row(chat: int, campaign: str, priority: int, text: str) -> outbox.Outgoing:
-    return outbox.Outgoing(BOT_ID, chat, campaign, priority, [{"type": "message", "text": text}], NOON)
+def _row(chat_id: int, campaign: str, priority: int, text: str) -> outbox.Outgoing:
+    return outbox.Outgoing(BOT, chat(chat_id), campaign, priority, [{"type": "message", "text": text}], NOON)
 
 
 async def _rows(database) -> dict[str, tuple[str, int, str | None]]:
@@ -51,7 +48,7 @@ async def test_claims_come_in_priority_order(database):
         _row(3, "alert:a", outbox.URGENT, "a"),
     ]
     await database.run(lambda c: outbox.enqueue(c, rows, NOON))
-    claimed = await database.run(lambda c: outbox.claim(c, BOT_ID, "w", 10, NOON))
+    claimed = await database.run(lambda c: outbox.claim(c, BOT, "w", 10, NOON))
     assert [row.campaign for row in claimed] == ["alert:a", "lesson:a", "tip:a"]
 
 
@@ -60,15 +57,13 @@ async def test_a_400_fails_the_row_with_the_reason_and_is_not_retried(database, 
     await api.start()
     bot = Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(api.base_url)))
     try:
-        await database.run(lambda c: learners.insert_many(c, BOT_ID, [_ready(1), _ready(2)]))
+        await database.run(lambda c: learners.insert_many(c, BOT, [_ready(1), _ready(2)]))
         rows = [
             _row(1, "alert:bad", outbox.URGENT, "<b>never closed"),
             _row(2, "alert:good", outbox.URGENT, "fine"),
         ]
         await database.run(lambda c: outbox.enqueue(c, rows, NOON))
-        worker = DeliveryWorker(
-            database, bot, BOT_ID, library.media_root, ZONE, QuietHours(0, 0), clock=lambda: NOON
-        )
+        worker = telegram_worker(database, bot, library, quiet=QuietHours(0, 0), clock=lambda: NOON)
         while await worker.drain_once():
             pass
     finally:
@@ -81,14 +76,12 @@ async def test_a_400_fails_the_row_with_the_reason_and_is_not_retried(database, 
 
 
 async def test_an_unreachable_api_is_retried_with_backoff_then_failed_visibly(database, library):
-    await database.run(
-        lambda c: learners.insert_many(c, BOT_ID, [LearnerState(1, step=Step.READY, onboarded=True)])
-    )
+    await database.run(lambda c: learners.insert_many(c, BOT, [_ready(1)]))
     await database.run(lambda c: outbox.enqueue(c, [_row(1, "alert:down", outbox.URGENT, "x")], NOON))
     bot = Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base("http://127.0.0.1:9")))
     now = NOON
-    worker = DeliveryWorker(
-        database, bot, BOT_ID, library.media_root, ZONE, QuietHours(0, 0), max_attempts=4, clock=lambda: now
+    worker = telegram_worker(
+        database, bot, library, quiet=QuietHours(0, 0), max_attempts=4, clock=lambda: now
     )
     seen = []
     try:

@@ -16,8 +16,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from aiogram import Bot
 
-from bot.app import make_bot
 from bot.settings import load_settings
+from bot.telegram.channel import make_bot
 from bot.telegram.send_budget import start_turn
 from flows.state import LearnerState, Step
 from sandbox.telegram import FakeBotAPI, FloodLimits
@@ -27,8 +27,7 @@ from scheduler.budget import Lane, Limits, LocalSendBudget
 from scheduler.delivery import DeliveryWorker
 from scheduler.quiet_hours import QuietHours
 from store import learners, outbox
-from tests.conftest import ZONE
-from tests.delivery.conftest import BOT_ID, TOKEN, seed_alert
+from tests.delivery.helpers import BOT, BOT_ID, TOKEN, chat, seed_alert, telegram_worker
 
 NOON = datetime(2026, 11, 23, 5, 0, tzinfo=UTC)
 
@@ -45,13 +44,11 @@ async def _sandbox(flood: FloodLimits, faults: Faults | None = None) -> FakeBotA
 
 def _worker(database, bot: Bot, library, started: datetime) -> DeliveryWorker:
     """A worker whose clock runs from NOON, so rows put back after a 429 come due again."""
-    return DeliveryWorker(
+    return telegram_worker(
         database,
         bot,
-        BOT_ID,
-        library.media_root,
-        ZONE,
-        QuietHours(0, 0),
+        library,
+        quiet=QuietHours(0, 0),
         rate_hint=28.0,
         clock=lambda: NOON + (datetime.now(UTC) - started),
     )
@@ -203,7 +200,7 @@ async def test_a_learner_forgotten_after_the_alert_was_queued_gets_nothing(datab
     api = await _sandbox(FloodLimits(enabled=False))
     bot, _ = await outbox_bot(api)
     ids = await _alert(database, 5)
-    await database.run(lambda c: learners.forget(c, learners.find(c, BOT_ID, ids[0])["id"]))
+    await database.run(lambda c: learners.forget(c, learners.find(c, BOT, chat(ids[0]))["id"]))
     worker = _worker(database, bot, library, datetime.now(UTC))
     while await worker.drain_once():
         pass
@@ -222,10 +219,10 @@ async def test_a_row_resumes_from_its_first_unsent_part(database, library, outbo
     api = await _sandbox(FloodLimits(enabled=False))
     bot, _ = await outbox_bot(api)
     await database.run(
-        lambda c: learners.insert_many(c, BOT_ID, [LearnerState(7, step=Step.READY, onboarded=True)])
+        lambda c: learners.insert_many(c, BOT, [LearnerState(chat(7), step=Step.READY, onboarded=True)])
     )
     parts = [{"type": "message", "text": f"part {n}"} for n in (1, 2, 3)]
-    row = outbox.Outgoing(BOT_ID, 7, "lesson:x", outbox.LESSON, parts, NOON)
+    row = outbox.Outgoing(BOT, chat(7), "lesson:x", outbox.LESSON, parts, NOON)
     await database.run(lambda c: outbox.enqueue(c, [row], NOON))
     table = OutboxRow.__table__
     await database.run(lambda c: c.execute(update(table).values(parts_sent=2, attempts=1)))

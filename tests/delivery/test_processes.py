@@ -17,7 +17,7 @@ from sandbox.telegram import FakeBotAPI, FloodLimits
 from sandbox.telegram.faults import Faults
 from store import outbox
 from tests.conftest import REDIS_URL, require_server
-from tests.delivery.conftest import TOKEN, seed_alert
+from tests.delivery.helpers import TOKEN, seed_alert
 
 NOW = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 

@@ -1,10 +1,12 @@
-"""The real aiogram bot, wired exactly as `hocvuso run` wires it, against the sandbox Bot API over
-loopback HTTP. Every test fails if the bot made a call the Bot API would refuse or left a button
-press unanswered."""
+"""The real bot, wired exactly as `hocvuso run` wires it, against the sandbox Bot API over
+loopback HTTP, on each Telegram library (TELEGRAM_LIBRARY): every journey runs on aiogram and on
+python-telegram-bot. Every test fails if the bot made a call the Bot API would refuse or left a
+button press unanswered."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import socket
 from collections.abc import AsyncIterator
@@ -12,10 +14,11 @@ from dataclasses import dataclass
 
 import pytest
 
-from bot.app import App, build_app, run_polling
+from bot.app import App, build_app, serve_bots
 from bot.settings import load_settings
-from bot.webhook import start_webhook
 from sandbox.telegram import FakeBotAPI, FloodLimits
+
+LIBRARIES = ["aiogram", "ptb"]
 
 TOKEN = "4242:E2E-TEST-TOKEN"
 SECRET = "e2e-secret-token"
@@ -43,14 +46,26 @@ async def sandbox() -> AsyncIterator[FakeBotAPI]:
     await api.stop()
 
 
-def _settings(api: FakeBotAPI, tmp_path, **extra: object):
+@pytest.fixture(params=LIBRARIES)
+def telegram_library(request) -> str:
+    return str(request.param)
+
+
+def _settings(api: FakeBotAPI, tmp_path, telegram_library: str = "aiogram", **extra: object):
     return load_settings(
         _env_file=None,
         bot_token=TOKEN,
         telegram_api_url=api.base_url,
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'e2e.db'}",
+        telegram_library=telegram_library,
         **extra,
     )
+
+
+async def _stop(serving: asyncio.Task[None]) -> None:
+    serving.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await asyncio.wait_for(serving, 10)
 
 
 def _assert_clean(api: FakeBotAPI) -> None:
@@ -59,29 +74,33 @@ def _assert_clean(api: FakeBotAPI) -> None:
 
 
 @pytest.fixture
-async def polling(sandbox, tmp_path, library) -> AsyncIterator[Running]:
-    app = await build_app(_settings(sandbox, tmp_path), library)
-    task = asyncio.create_task(run_polling(app))
+async def polling(sandbox, tmp_path, library, telegram_library) -> AsyncIterator[Running]:
+    app = await build_app(_settings(sandbox, tmp_path, telegram_library), library)
+    serving = asyncio.create_task(serve_bots(app))
     yield Running(sandbox, app)
-    await app.dispatcher.stop_polling()
-    await asyncio.wait_for(task, 10)
+    await _stop(serving)
     await app.close()
     _assert_clean(sandbox)
 
 
 @pytest.fixture
-async def webhook(sandbox, tmp_path, library) -> AsyncIterator[Running]:
+async def webhook(sandbox, tmp_path, library, telegram_library) -> AsyncIterator[Running]:
     port = free_port()
     settings = _settings(
         sandbox,
         tmp_path,
+        telegram_library,
         webhook_url=f"http://127.0.0.1:{port}/telegram",
         webhook_listen=f"127.0.0.1:{port}",
         webhook_secret=SECRET,
     )
     app = await build_app(settings, library)
-    runner = await start_webhook(app)
+    serving = asyncio.create_task(serve_bots(app, webhook=True))
+    for _ in range(200):  # until the bot has called setWebhook
+        if sandbox.webhook_url:
+            break
+        await asyncio.sleep(0.02)
     yield Running(sandbox, app)
-    await runner.cleanup()
+    await _stop(serving)
     await app.close()
     _assert_clean(sandbox)

@@ -42,7 +42,7 @@ async def test_daily_lesson_arrives_and_a_wrong_answer_comes_back_for_review(san
             lambda: any("Việc làm hôm nay" in (m.text or "") for m in learner.messages), 15
         )
         learner.mark_read()
-        lesson_id = (await app.turns.find(4001)).lesson_id
+        lesson_id = (await app.turns.find("4001")).lesson_id
         lesson = library.curriculum("vi").lessons[lesson_id]
         await learner.press("Tôi đã đọc xong")
         await learner.wait_until(lambda: any("Câu 1/" in (m.text or "") for m in learner.messages), 10)
@@ -68,7 +68,7 @@ async def test_daily_lesson_arrives_and_a_wrong_answer_comes_back_for_review(san
         assert "Đúng rồi" in ((await learner.wait_for_edit(10)).text or "")
         reviews = await app.database.run(lambda c: c.execute(select(ReviewRow.__table__)).mappings().all())
         assert [r["box"] for r in reviews] == [2]
-        state = await app.turns.find(4001)
+        state = await app.turns.find("4001")
         assert state is not None and state.step == Step.QUIZ  # the lesson's quiz is still open
     finally:
         roles.cancel()

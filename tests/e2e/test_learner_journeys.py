@@ -46,11 +46,11 @@ async def test_stop_pauses_and_start_resumes(polling: Running):
     await onboard(learner)
     stopped = await say(learner, "/stop")
     assert "/start" in texts(stopped)
-    row = await polling.app.turns.find(1002)
+    row = await polling.app.turns.find("1002")
     assert row is not None and row.paused
     resumed = await say(learner, "/start", 2)
     assert "quay lại" in texts(resumed)
-    row = await polling.app.turns.find(1002)
+    row = await polling.app.turns.find("1002")
     assert row is not None and not row.paused
 
 
@@ -67,7 +67,7 @@ async def test_mydata_sends_json_and_forget_deletes_it(polling: Running, library
     await say(learner, "/forget")
     gone = await tap(learner, "Có, xóa hết")
     assert "Đã xóa" in texts(gone)
-    assert await polling.app.turns.find(1003) is None
+    assert await polling.app.turns.find("1003") is None
 
 
 async def test_every_kind_of_bad_input_gets_an_answer_and_keeps_the_quiz(polling: Running, library):
@@ -97,7 +97,7 @@ async def test_every_kind_of_bad_input_gets_an_answer_and_keeps_the_quiz(polling
         assert "cũ" in (stale.text or "") and "Câu 1/2" in (question.text or "")
         answer = api.callback_answer(query)
         assert answer is not None and answer.get("text")
-    row = await polling.app.turns.find(1004)
+    row = await polling.app.turns.find("1004")
     assert row is not None and row.step == "quiz" and row.question_index == 0
     await take_lesson_from_question(learner, library)
 
@@ -119,7 +119,7 @@ async def test_a_redelivered_update_is_handled_once(polling: Running):
     await tap(learner, "Tiếng Việt")
     api.resend_last_update()
     await learner.expect_silence(0.5)
-    row = await polling.app.turns.find(1005)
+    row = await polling.app.turns.find("1005")
     assert row is not None and row.step == "group"
 
 
@@ -130,7 +130,7 @@ async def test_blocking_the_bot_marks_the_learner_inactive(polling: Running):
     await learner.block()
     await api.wait_delivered()
     for _ in range(50):
-        row = await polling.app.turns.find(1006)
+        row = await polling.app.turns.find("1006")
         if row is not None and not row.active:
             break
         await learner.wait_change(0.05)
@@ -207,7 +207,7 @@ async def test_a_strangers_redelivered_update_is_answered_once(polling: Running)
     api = polling.api
     stranger = api.learner(1009, "Khách")
     await say(stranger, "/help")  # never pressed /start: nothing about them is stored
-    assert await polling.app.turns.find(1009) is None
+    assert await polling.app.turns.find("1009") is None
     api.resend_last_update()
     await stranger.expect_silence(0.7)
 
@@ -222,5 +222,5 @@ async def test_a_forged_number_in_a_button_gets_the_stale_answer(polling: Runnin
         await learner.press_data(data)
         stale, again = await learner.wait_for_messages(2)
         assert "cũ" in (stale.text or "") and "Câu 1/2" in (again.text or ""), data
-    row = await polling.app.turns.find(1010)
+    row = await polling.app.turns.find("1010")
     assert row is not None and row.step == "quiz" and row.question_index == 0

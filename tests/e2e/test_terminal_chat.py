@@ -48,3 +48,30 @@ async def test_terminal_chat_keeps_its_own_database(tmp_path, monkeypatch):
     await chat(settings, read_line=read_line, write=lambda _: None)
     assert not production.exists()
     assert (tmp_path / "data" / "chat.db").exists()
+
+
+async def test_terminal_chat_shows_the_bot_as_on_zalo(tmp_path, library, monkeypatch):
+    """`hocvuso chat --channel zalo`: plain text, numbered choices, answered by typing."""
+    monkeypatch.setenv("LANG", "vi_VN.UTF-8")
+    typed = iter(["chào", "1", "bỏ qua", ":sticker", "/quit"])
+    transcript: list[str] = []
+
+    async def read_line(prompt: str) -> str | None:
+        line = next(typed, None)
+        transcript.append(f"{prompt}{line}\n")
+        return line
+
+    await chat(
+        load_settings(_env_file=None),
+        read_line=read_line,
+        write=transcript.append,
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'chat.db'}",
+        channel="zalo",
+    )
+    text = "".join(transcript)
+    assert "như trên Zalo" in text
+    assert "1. Tiếng Việt" in text and "2. English" in text  # choices as numbered lines
+    assert "Bạn là ai?" in text  # typing "1" chose Tiếng Việt
+    assert "<b>" not in text and "<i>" not in text
+    assert "chỉ đọc được chữ" in text
+    assert text.rstrip().endswith("Tạm biệt! Tiến độ của bạn được lưu lại cho lần sau.")

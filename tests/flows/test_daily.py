@@ -7,8 +7,8 @@ from datetime import date, datetime, timedelta
 
 from flows import daily
 from flows.context import Context
-from flows.lesson import streak_after
 from flows.state import LearnerState, Step
+from flows.streaks import after_lesson as streak_after
 from tests.conftest import ZONE
 from tests.flows.transcript import Learner
 
@@ -16,7 +16,7 @@ DAY = date(2026, 11, 23)
 
 
 def test_one_missed_day_a_week_is_forgiven():
-    state = LearnerState(1, streak=5, last_study_day=DAY - timedelta(days=2))
+    state = LearnerState("1", streak=5, last_study_day=DAY - timedelta(days=2))
     streak, freeze = streak_after(state, DAY)
     assert (streak, freeze) == (6, DAY - timedelta(days=1))
     again = state.but(streak=6, last_study_day=DAY + timedelta(days=2), freeze_used_on=freeze)
@@ -40,7 +40,7 @@ def test_the_streak_shown_counts_a_forgiven_day(library, morning):
 
 
 def test_tips_rotate_without_a_repeat_within_thirty_days(library):
-    state = LearnerState(1, step=Step.READY, onboarded=True, language="vi")
+    state = LearnerState("1", step=Step.READY, onboarded=True, language="vi")
     seen: dict[str, date] = {}
     tips = library.curriculum("vi").tips
     sent = 0
@@ -69,7 +69,7 @@ def test_leitner_boxes_1_3_7_21():
 
 
 def test_reminders_vary_and_never_go_to_paused_learners(library, morning):
-    state = LearnerState(1, step=Step.READING, onboarded=True, language="vi")
+    state = LearnerState("1", step=Step.READING, onboarded=True, language="vi")
     texts = {daily.reminder(state, Context(library, morning + timedelta(days=d)), 0).text for d in range(4)}  # type: ignore[union-attr]
     assert len(texts) == daily.REMINDER_VARIANTS
     assert daily.reminder(state.but(paused=True), Context(library, morning), 0) is None
@@ -77,7 +77,7 @@ def test_reminders_vary_and_never_go_to_paused_learners(library, morning):
 
 def test_no_daily_lesson_mid_quiz_or_after_todays(library, morning):
     ctx = Context(library, morning)
-    ready = LearnerState(1, step=Step.READY, onboarded=True, language="vi")
+    ready = LearnerState("1", step=Step.READY, onboarded=True, language="vi")
     assert daily.daily_lesson(ready, ctx) is not None
     assert daily.daily_lesson(ready.but(step=Step.QUIZ), ctx) is None
     assert daily.daily_lesson(ready.but(last_study_day=morning.date()), ctx) is None
@@ -86,7 +86,7 @@ def test_no_daily_lesson_mid_quiz_or_after_todays(library, morning):
 
 def test_older_adults_rest_a_day_after_each_lesson(library, morning):
     ctx = Context(library, morning)
-    gentle = LearnerState(1, step=Step.READY, onboarded=True, language="vi", group="older-adult")
+    gentle = LearnerState("1", step=Step.READY, onboarded=True, language="vi", group="older-adult")
     yesterday = morning.date() - timedelta(days=1)
     assert daily.daily_lesson(gentle.but(last_study_day=yesterday), ctx) is None
     assert daily.daily_lesson(gentle.but(last_study_day=yesterday - timedelta(days=1)), ctx) is not None

@@ -21,16 +21,16 @@ def test_first_lesson_follows_curriculum_order_and_quiz_gives_feedback(library, 
     learner.type("📖 Bài học hôm nay")
     assert lesson.title in learner.text and lesson.today in learner.text
     learner.press("Tôi đã đọc xong")
-    assert learner.last.close_buttons
+    assert learner.last.settled
     assert "Câu 1/2" in learner.text
     question = lesson.questions[0]
     wrong = (question.correct_index + 1) % len(question.options)
     learner.send(Press(f"ans:{question.id}:{wrong}"))
-    edited = learner.last.edit
-    assert edited is not None and not edited.buttons  # the question became its own feedback
-    assert question.question in edited.text and "Chưa đúng" in edited.text
-    assert f"Bạn chọn: <b>{'ABCD'[wrong]}." in edited.text
-    assert question.options[question.correct_index].text in edited.text
+    answered = learner.last.answered
+    assert answered is not None  # the question is settled with its verdict
+    assert question.question in answered.question.text and "Chưa đúng" in answered.verdict
+    assert f"Bạn chọn: <b>{'ABCD'[wrong]}." in answered.verdict
+    assert question.options[question.correct_index].text in answered.verdict
     assert "Câu 2/2" in learner.messages[-1].text
     assert learner.calls == 2
     learner.answer_all(right=True)
@@ -62,12 +62,12 @@ def test_todays_lesson_after_finishing_one_offers_more_instead_of_forcing_it(lib
 def test_an_answer_button_cannot_be_used_twice(library, morning):
     learner = _ready(library, morning)
     learner.start_quiz()
-    token = next(b.token for b in learner.buttons if b.token.startswith("ans:"))
+    token = next(b.token for b in learner.choices if b.token.startswith("ans:"))
     learner.send(Press(token))
     answered = learner.state.answered
     learner.send(Press(token))
     assert learner.state.answered == answered
-    assert learner.last.notice and "cũ" in learner.last.notice
+    assert learner.last.ack and "cũ" in learner.last.ack
 
 
 def test_progress_shows_modules_accuracy_streak_and_next(library, morning):
@@ -146,5 +146,5 @@ def test_every_tap_of_a_lesson_costs_at_most_two_sends(library, morning):
         for question in lesson.questions:
             learner.send(Press(f"ans:{question.id}:{question.correct_index}"))
             assert learner.calls <= 2, learner.text
-            assert "Đúng rồi" in learner.last.edit.text
+            assert learner.last.answered is not None and "Đúng rồi" in learner.last.answered.verdict
         learner.press("Học bài tiếp ngay")

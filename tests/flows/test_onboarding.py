@@ -11,7 +11,7 @@ def test_start_greets_and_asks_language_in_both_languages(library, morning):
     learner.command("start")
     assert "Bình dân học vụ số" in learner.text
     assert "Which language" in learner.text and "tiếng nào" in learner.text
-    assert [b.label for b in learner.buttons] == ["Tiếng Việt", "English"]
+    assert [b.label for b in learner.choices] == ["Tiếng Việt", "English"]
 
 
 def test_full_onboarding_stores_every_answer_and_shows_the_menu(library, morning):
@@ -37,7 +37,7 @@ def test_full_onboarding_stores_every_answer_and_shows_the_menu(library, morning
         19,
     )
     assert "19:00" in learner.text
-    menu = learner.messages[0].keyboard
+    menu = learner.messages[0].shortcuts
     assert menu is not None and "📖 Today's lesson" in menu[0]
 
 
@@ -63,8 +63,8 @@ def test_province_pages_cover_all_34_and_search_finds_old_names(library, morning
     learner.press("Người dân")
     seen: set[str] = set()
     while True:
-        seen |= {b.token for b in learner.buttons if b.token.startswith("prov:")}
-        if not any("Xem thêm" in b.label for b in learner.buttons):
+        seen |= {b.token for b in learner.choices if b.token.startswith("prov:")}
+        if not any("Xem thêm" in b.label for b in learner.choices):
             break
         learner.press("Xem thêm")
     assert len(seen) == 34
@@ -78,7 +78,7 @@ def test_province_search_with_several_matches_offers_a_choice(library, morning):
     learner.press("Tiếng Việt")
     learner.press("Bỏ qua")
     learner.type("Quảng")
-    labels = [b.label for b in learner.buttons]
+    labels = [b.label for b in learner.choices]
     assert {"Quảng Ninh", "Quảng Trị", "Quảng Ngãi"} <= set(labels)
     learner.press("Quảng Trị")
     assert learner.state.province == "quang-tri"
@@ -92,7 +92,7 @@ def test_unknown_province_is_explained_and_the_question_repeated(library, mornin
     learner.type("Atlantis")
     assert learner.state.step == Step.PROVINCE
     assert "chưa tìm thấy" in learner.text
-    assert any(b.token.startswith("prov:") for b in learner.buttons)
+    assert any(b.token.startswith("prov:") for b in learner.choices)
 
 
 def test_other_hour_accepts_typed_times_and_rejects_nonsense(library, morning):

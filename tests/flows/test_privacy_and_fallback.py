@@ -99,7 +99,7 @@ def test_forged_or_stale_buttons_are_answered_politely(learner, token):
     before = learner.state
     learner.send(Press(token))
     assert learner.state == before
-    assert learner.last.notice and learner.messages
+    assert learner.last.ack and learner.messages
 
 
 def test_unknown_command_and_free_text(learner):
@@ -107,7 +107,7 @@ def test_unknown_command_and_free_text(learner):
     assert "/help" in learner.text
     learner.type("chuyển tiền cho tôi")
     assert "chưa hiểu" in learner.text
-    assert learner.messages[-1].keyboard  # the menu comes back
+    assert learner.messages[-1].shortcuts  # the menu comes back
 
 
 def test_blocking_marks_inactive_silently_and_unblocking_reactivates(learner):
@@ -122,4 +122,4 @@ def test_strangers_are_not_stored_until_they_start(library, morning):
     stranger.type("hi")
     assert not stranger.stored and "/start" in stranger.text
     stranger.send(Press("lesson"))
-    assert not stranger.stored and stranger.last.notice
+    assert not stranger.stored and stranger.last.ack

@@ -40,7 +40,7 @@ events = st.one_of(
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(events, st.integers(0, 3)), max_size=40), st.randoms())
 def test_no_event_sequence_makes_the_flows_raise_or_go_silent(steps, rng):
-    state = LearnerState(7)
+    state = LearnerState("7")
     now = datetime(2026, 11, 23, 8, tzinfo=ZONE)
     offered: list[str] = []
     for event, days in steps:
@@ -52,8 +52,8 @@ def test_no_event_sequence_makes_the_flows_raise_or_go_silent(steps, rng):
         assert isinstance(event, Command | Text | Press | Unsupported | Blocked | Unblocked)
         outcome = handle(state, event, Context(LIBRARY, now))
         if not isinstance(event, Blocked | Unblocked):
-            assert outcome.replies or outcome.notice, f"no answer to {event}"
-        buttons = [b for r in outcome.replies if isinstance(r, Message) for row in r.buttons for b in row]
+            assert outcome.replies or outcome.ack, f"no answer to {event}"
+        buttons = [b for r in outcome.replies if isinstance(r, Message) for row in r.choices for b in row]
         assert all(len(b.token.encode()) <= 64 for b in buttons)
         offered = [b.token for b in buttons] or offered
         state = outcome.state

@@ -10,12 +10,12 @@ from flows.context import Context
 from flows.conversation import handle
 from flows.events import Command, Event, Press, Text, Unsupported
 from flows.outcome import Outcome
-from flows.replies import Button, Message
+from flows.replies import Choice, Message
 from flows.state import LearnerState
 
 
 class Learner:
-    def __init__(self, library: Library, now: datetime, chat_id: int = 42, hint: str = "vi") -> None:
+    def __init__(self, library: Library, now: datetime, chat_id: str = "42", hint: str = "vi") -> None:
         self.library = library
         self.now = now
         self.state = LearnerState(chat_id, language_hint=hint)
@@ -42,13 +42,14 @@ class Learner:
     @property
     def messages(self) -> list[Message]:
         """What the learner sees change: the pressed message as edited, then the new messages."""
-        edited = [self.last.edit] if self.last.edit is not None else []
+        answered = self.last.answered
+        edited = [Message(f"{answered.question.text}\n\n{answered.verdict}")] if answered is not None else []
         return edited + [r for r in self.last.replies if isinstance(r, Message)]
 
     @property
     def calls(self) -> int:
         """Bot API calls the last turn costs in the chat (an edit counts as one, as Telegram does)."""
-        edits = 1 if self.last.edit is not None or self.last.close_buttons else 0
+        edits = 1 if self.last.answered is not None or self.last.settled else 0
         return edits + len(self.last.replies)
 
     @property
@@ -56,14 +57,14 @@ class Learner:
         return "\n".join(m.text for m in self.messages)
 
     @property
-    def buttons(self) -> list[Button]:
-        return [b for m in self.messages for row in m.buttons for b in row]
+    def choices(self) -> list[Choice]:
+        return [b for m in self.messages for row in m.choices for b in row]
 
     def press(self, label: str) -> Outcome:
         """Press the newest button whose label contains `label`."""
-        matches = [b for b in self.buttons if label in b.label]
+        matches = [b for b in self.choices if label in b.label]
         if not matches:
-            raise LookupError(f"no button {label!r}; buttons: {[b.label for b in self.buttons]}")
+            raise LookupError(f"no button {label!r}; buttons: {[b.label for b in self.choices]}")
         return self.send(Press(matches[-1].token))
 
     def next_day(self, days: int = 1) -> None:

@@ -1,5 +1,6 @@
-"""The rule "who gets daily messages" exists as a flow (one learner) and as SQL (a tick over a
-million): the two must agree on every combination of the fields it reads."""
+"""The rule "who gets daily messages" is written once (flows.audience) and read two ways, on one
+learner and as SQL for a tick over a million: the two must agree on every combination of the
+fields it reads."""
 
 from __future__ import annotations
 
@@ -7,17 +8,18 @@ from itertools import product
 
 from sqlalchemy import select
 
-from flows.daily import wants_messages
+from flows.audience import wants_messages
 from flows.state import LearnerState, Step
 from store import learners
+from store.address import BotRef
 
 
 async def test_the_sql_rule_picks_exactly_the_learners_the_flow_rule_picks(database):
     states = [
-        LearnerState(100 + n, step=Step.READY, onboarded=onboarded, active=active, paused=paused)
+        LearnerState(str(100 + n), step=Step.READY, onboarded=onboarded, active=active, paused=paused)
         for n, (onboarded, active, paused) in enumerate(product((True, False), repeat=3))
     ]
-    await database.run(lambda c: learners.insert_many(c, 7, states))
+    await database.run(lambda c: learners.insert_many(c, BotRef("telegram", "7"), states))
     table = learners.learners_table
     chosen = await database.run(
         lambda c: set(c.execute(select(table.c.chat_id).where(learners.wants_messages(table))).scalars())

@@ -19,10 +19,10 @@ from sqlalchemy import JSON, Connection, Table, and_, func, insert, literal, sel
 from content.library import Library
 from content.markup import escape, markup_problems, visible_length
 from flows.replies import Media, Message, Reply
-from scheduler.payload import to_payload
 from store import learners
 from store.models import AlertRow
 from store.outbox import CANCELLED, PENDING, URGENT, campaign_counts, cancel, outbox
+from store.payload import to_payload
 
 alerts: Table = AlertRow.__table__  # type: ignore[assignment]
 table: Table = learners.learners_table
@@ -40,7 +40,8 @@ class Audience:
     languages: tuple[str, ...] = ()
     provinces: tuple[str, ...] = ()
     groups: tuple[str, ...] = ()
-    bots: tuple[int, ...] = ()
+    bots: tuple[str, ...] = ()
+    channels: tuple[str, ...] = ()  # "telegram", "zalo"
 
     def describe(self) -> dict[str, Any]:
         return {k: list(v) for k, v in self.__dict__.items() if v}
@@ -110,6 +111,8 @@ def _who(audience: Audience) -> Any:
         conditions.append(table.c.group_id.in_(audience.groups))
     if audience.bots:
         conditions.append(table.c.bot_id.in_(audience.bots))
+    if audience.channels:
+        conditions.append(table.c.channel.in_(audience.channels))
     return and_(*conditions)
 
 
@@ -137,10 +140,11 @@ def create(
             language == lang if lang != "vi" else ~language.in_([x for x in library.languages if x != "vi"])
         )
         rows = select(
-            table.c.bot_id, table.c.chat_id, literal(campaign), literal(URGENT), payload,
+            table.c.channel, table.c.bot_id, table.c.chat_id, literal(campaign), literal(URGENT), payload,
             literal(PENDING), literal(0), literal(now), literal(now),
         ).where(_who(audience), speaks)  # fmt: skip
         columns = [
+            "channel",
             "bot_id",
             "chat_id",
             "campaign",

@@ -1,4 +1,5 @@
-"""Webhook mode: Telegram pushes updates to WEBHOOK_LISTEN; requests without the secret are refused.
+"""Telegram's webhook mode (aiogram): Telegram pushes updates to WEBHOOK_LISTEN; requests without
+the secret are refused.
 
 With one bot the handler serves the path of WEBHOOK_URL; with several, each bot gets
 `<path>/<bot id>` and is registered at WEBHOOK_URL/<bot id>.
@@ -23,8 +24,8 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_applicati
 from aiohttp import web
 from pydantic import ValidationError
 
-from bot.app import ALLOWED_UPDATES, App, log
 from bot.settings import SettingsError
+from bot.telegram.channel import ALLOWED_UPDATES, AiogramChannel, log
 from bot.telegram.commands import register_commands
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -79,31 +80,38 @@ class BoundedRequestHandler(SimpleRequestHandler):
             await asyncio.gather(*self._tasks, return_exceptions=True)
 
 
-async def start_webhook(app: App) -> web.AppRunner:
-    settings = app.settings
-    if not settings.webhook_url:
-        raise SettingsError("setting WEBHOOK_URL: missing (needed for --webhook)")
-    if not settings.webhook_secret:
-        raise SettingsError("setting WEBHOOK_SECRET: missing (needed for --webhook)")
-    base_url = settings.webhook_url.rstrip("/")
-    base_path = urlsplit(base_url).path or ""
-    several = len(app.bots) > 1
-    web_app = web.Application()
-    slots = asyncio.Semaphore(settings.update_concurrency)
-    for handle in app.bots:
-        path = f"{base_path}/{handle.bot_id}" if several else base_path or "/"
-        handler = BoundedRequestHandler(app.dispatcher, handle.bot, settings.webhook_secret, slots)
-        handler.register(web_app, path=path)
-    setup_application(web_app, app.dispatcher, bot=app.bot)
-    runner = web.AppRunner(web_app)
-    await runner.setup()
-    host, port = settings.listen_host_port
-    await web.TCPSite(runner, host, port).start()
-    for handle in app.bots:
-        await register_commands(handle.bot, app.library)
-        url = f"{base_url}/{handle.bot_id}" if several else settings.webhook_url
-        await handle.bot.set_webhook(
-            url, secret_token=settings.webhook_secret, allowed_updates=ALLOWED_UPDATES
-        )
-    log.info("webhook serving", extra={"listen": settings.webhook_listen, "bots": len(app.bots)})
-    return runner
+class TelegramWebhook:
+    """The aiogram channel's webhook: its routes on the shared web server, and setWebhook."""
+
+    def __init__(self, channel: AiogramChannel) -> None:
+        settings = channel.settings
+        if not settings.webhook_url:
+            raise SettingsError("setting WEBHOOK_URL: missing (needed for --webhook)")
+        if not settings.webhook_secret:
+            raise SettingsError("setting WEBHOOK_SECRET: missing (needed for --webhook)")
+        self.channel = channel
+        self.secret = settings.webhook_secret
+        self.base_url = settings.webhook_url.rstrip("/")
+        self.several = len(channel.handles) > 1
+        self.handlers: list[BoundedRequestHandler] = []
+
+    def add_routes(self, web_app: web.Application) -> None:
+        base_path = urlsplit(self.base_url).path or ""
+        slots = asyncio.Semaphore(self.channel.settings.update_concurrency)
+        for handle in self.channel.handles:
+            path = f"{base_path}/{handle.bot.id}" if self.several else base_path or "/"
+            handler = BoundedRequestHandler(self.channel.dispatcher, handle.bot, self.secret, slots)
+            handler.register(web_app, path=path)
+            self.handlers.append(handler)
+        setup_application(web_app, self.channel.dispatcher, bot=self.channel.bot)
+
+    async def announce(self) -> None:
+        for handle in self.channel.handles:
+            await register_commands(handle.bot, self.channel.core.library)
+            url = f"{self.base_url}/{handle.bot.id}" if self.several else self.base_url
+            await handle.bot.set_webhook(url, secret_token=self.secret, allowed_updates=ALLOWED_UPDATES)
+        log.info("Telegram webhook set", extra={"bots": len(self.channel.handles)})
+
+    async def close(self) -> None:
+        for handler in self.handlers:
+            await handler.close()

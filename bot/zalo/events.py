@@ -1,0 +1,56 @@
+"""Zalo updates -> flow events. Zalo sends text, pictures, stickers and "unsupported" messages;
+everything maps to some event, and a slash command typed as text is a command as on Telegram."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flows.events import Command, Event, Text, Unsupported
+
+MAX_TEXT = 4096
+_KINDS = {
+    "message.image.received": "photo",
+    "message.sticker.received": "sticker",
+    "message.unsupported.received": "other",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    chat_id: str
+    message_id: str | None  # the redelivery key (Zalo updates carry no update id)
+    event: Event
+
+
+def from_update(update: Any) -> Incoming | None:
+    """None for what is not a learner writing in a private chat (groups, malformed updates)."""
+    if not isinstance(update, dict):
+        return None
+    if "event_name" not in update and isinstance(update.get("result"), dict):
+        update = update["result"]  # a push shaped like a getUpdates answer
+    message = update.get("message")
+    if not isinstance(message, dict) or not isinstance(message.get("chat"), dict):
+        return None
+    chat = message["chat"]
+    chat_id = chat.get("id")
+    if not isinstance(chat_id, str | int) or str(chat.get("chat_type", "PRIVATE")).upper() != "PRIVATE":
+        return None
+    sender = message.get("from")
+    if isinstance(sender, dict) and sender.get("is_bot"):
+        return None
+    message_id = message.get("message_id")
+    key = str(message_id) if isinstance(message_id, str | int) and str(message_id) else None
+    return Incoming(str(chat_id)[:64], key, _event(str(update.get("event_name", "")), message))
+
+
+def _event(name: str, message: dict[str, Any]) -> Event:
+    text = message.get("text")
+    if name in _KINDS or not isinstance(text, str) or not text:
+        return Unsupported(_KINDS.get(name, "other"))
+    if text.startswith("/") and len(text) > 1:
+        head, _, args = text[1:].partition(" ")
+        name = head.split("@", 1)[0].lower()
+        if name.isascii() and name.replace("_", "").isalnum():
+            return Command(name, args.strip()[:64])
+    return Text(text[:MAX_TEXT])

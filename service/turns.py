@@ -1,0 +1,104 @@
+"""One learner turn: lock the chat, load the learner, let the flow decide, save, all or nothing.
+
+Every channel calls `take` inside `send_line` and then shows the outcome its own way. The chat
+lock (Redis when several processes answer) covers only the read and write of the learner's row;
+the send line, an in-process lock per chat, keeps one chat's replies in the order of its turns
+while they go out. Sending happens after the commit, so a crash before sending loses replies,
+never progress.
+"""
+
+from __future__ import annotations
+
+import json
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection
+
+from content.library import Library
+from flows.context import Context
+from flows.conversation import handle
+from flows.events import Event
+from flows.outcome import Outcome
+from flows.replies import PersonalData
+from flows.state import LearnerState
+from service.records import save_outcome
+from service.unreachable import learner_unreachable
+from store import learners
+from store.address import BotRef
+from store.chat_locks import ChatLocks, LocalChatLocks
+from store.database import Database
+
+
+@dataclass(slots=True)
+class Turn:
+    outcome: Outcome
+    personal_data: bytes | None = None
+
+
+class Turns:
+    """The turns of one bot. `first_message_starts`: the channel has no start button (Zalo), so
+    whatever a new person writes first begins onboarding."""
+
+    def __init__(
+        self,
+        database: Database,
+        library: Library,
+        zone: ZoneInfo,
+        locks: ChatLocks,
+        bot: BotRef,
+        first_message_starts: bool = False,
+    ) -> None:
+        self.database = database
+        self.library = library
+        self.zone = zone
+        self.locks = locks
+        self.bot = bot
+        self.first_message_starts = first_message_starts
+        self._send_lines = LocalChatLocks()
+
+    def lock(self, chat_id: str) -> AbstractAsyncContextManager[None]:
+        return self.locks.hold(f"{self.bot}:{chat_id}")
+
+    def send_line(self, chat_id: str) -> AbstractAsyncContextManager[None]:
+        """Hold while taking a turn and showing its outcome: one chat's replies stay in order."""
+        return self._send_lines.hold(chat_id)
+
+    def context(self) -> Context:
+        return Context(self.library, datetime.now(self.zone), self.first_message_starts)
+
+    async def take(
+        self, chat_id: str, event: Event, update_key: str | None, language_hint: str = "vi"
+    ) -> Turn | None:
+        """Handle one event; None when this update was already handled (platforms redeliver)."""
+
+        def work(connection: Connection) -> Turn | None:
+            row = learners.find(connection, self.bot, chat_id, for_update=True)
+            if learners.is_duplicate(row, update_key):
+                return None
+            state = learners.to_state(row) if row else LearnerState(chat_id, language_hint=language_hint)
+            outcome = handle(state, event, self.context())
+            personal_data = None
+            if any(isinstance(reply, PersonalData) for reply in outcome.replies):
+                document = learners.export(connection, row)
+                personal_data = json.dumps(document, ensure_ascii=False, indent=2).encode()
+            save_outcome(connection, row, self.bot, outcome, update_key)
+            return Turn(outcome, personal_data)
+
+        async with self.lock(chat_id):
+            return await self.database.run(work)
+
+    async def unreachable(self, chat_id: str) -> None:
+        """A reply was refused because the learner blocked the bot: the flows decide the rest."""
+        now = datetime.now(self.zone)
+        async with self.lock(chat_id):
+            await self.database.run(
+                lambda connection: learner_unreachable(connection, self.library, self.bot, chat_id, now)
+            )
+
+    async def find(self, chat_id: str) -> LearnerState | None:
+        """The learner as stored now, for operators and tests."""
+        row = await self.database.run(lambda connection: learners.find(connection, self.bot, chat_id))
+        return learners.to_state(row) if row else None

@@ -1,0 +1,46 @@
+"""Flow replies as JSON for the outbox, and back: what a worker in another process must send.
+Channel-neutral, like the replies: the row is rendered for its channel when it goes out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flows.replies import Choice, Media, Message, Reply
+
+
+def to_payload(replies: list[Reply]) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    for reply in replies:
+        if isinstance(reply, Message):
+            item: dict[str, Any] = {"type": "message", "text": reply.text}
+            if reply.choices:
+                item["choices"] = [[[c.label, c.token, c.key] for c in row] for row in reply.choices]
+            if reply.shortcuts:
+                item["shortcuts"] = [list(row) for row in reply.shortcuts]
+            if reply.clear_shortcuts:
+                item["clear_shortcuts"] = True
+            items.append(item)
+        elif isinstance(reply, Media):
+            items.append({"type": "media", "kind": reply.kind, "path": reply.path})
+    return items
+
+
+def _choice(item: list[Any]) -> Choice:
+    label, token, *key = item
+    return Choice(str(label), str(token), str(key[0]) if key else "")
+
+
+def from_payload(items: list[dict[str, Any]]) -> list[Reply]:
+    """Rows written before choices had keys (`buttons`, `keyboard`) read the same way."""
+    replies: list[Reply] = []
+    for item in items:
+        if item.get("type") == "media":
+            replies.append(Media(str(item["kind"]), str(item["path"])))
+            continue
+        rows = item.get("choices") or item.get("buttons") or ()
+        choices = tuple(tuple(_choice(cell) for cell in row) for row in rows)
+        raw_shortcuts = item.get("shortcuts") or item.get("keyboard")
+        shortcuts = tuple(tuple(map(str, row)) for row in raw_shortcuts) if raw_shortcuts else None
+        clear = bool(item.get("clear_shortcuts") or item.get("remove_keyboard"))
+        replies.append(Message(str(item["text"]), choices, shortcuts, clear))
+    return replies
