@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+from collections.abc import Awaitable, Callable
 
 from bot.app import build_app, serve_bots
 from bot.settings import Settings
@@ -17,11 +18,13 @@ from flows.texts import Texts
 from sandbox.zalo import ZaloSandbox, ZaloUser
 
 TOKEN = "1terminal:ZALO-TERMINAL-CHAT"
+ReadLine = Callable[[str], Awaitable[str | None]]
+Write = Callable[[str], None]
 QUIET_AFTER = 1.3  # a little over the one-a-second pace the bot keeps in one chat
 FIRST_REPLY_WAIT = 10.0
 
 
-async def _show_replies(user: ZaloUser, t: Texts, write) -> None:  # type: ignore[no-untyped-def]
+async def _show_replies(user: ZaloUser, t: Texts, write: Write) -> None:
     """Show what the bot says until it goes quiet."""
     wait = FIRST_REPLY_WAIT
     shown = 0
@@ -40,7 +43,7 @@ async def _show_replies(user: ZaloUser, t: Texts, write) -> None:  # type: ignor
         write(f"{t('terminal.bot')}: {body}\n\n")
 
 
-async def chat_on_zalo(settings: Settings, read_line, write, database_url: str) -> None:  # type: ignore[no-untyped-def]
+async def chat_on_zalo(settings: Settings, read_line: ReadLine, write: Write, database_url: str) -> None:
     """The terminal chat keeps its own database (and no Redis), like the Telegram one."""
     language = "vi" if os.environ.get("LANG", "").lower().startswith("vi") else "en"
     sandbox = ZaloSandbox(token=TOKEN)

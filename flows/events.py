@@ -43,3 +43,17 @@ class Unblocked:
 
 
 Event = Command | Text | Press | Unsupported | Blocked | Unblocked
+
+
+MAX_TEXT = 4096
+
+
+def typed(text: str) -> Command | Text:
+    """What a person typed, on any channel: "/lesson" or "/lesson@hocvuso_bot" is a command
+    (with what follows it as `args`); anything else is text, cut to a message's length."""
+    if text.startswith("/") and len(text) > 1:
+        head, _, args = text[1:].partition(" ")
+        name = head.split("@", 1)[0].lower()
+        if name.isascii() and name.replace("_", "").isalnum():
+            return Command(name, args.strip()[:64])
+    return Text(text[:MAX_TEXT])

@@ -38,7 +38,7 @@ from content.library import Library
 from scheduler.quiet_hours import QuietHours
 from scheduler.render import is_daily, render
 from scheduler.sender import Refused, Sender, SlowDown, Transient, Unreachable
-from service.unreachable import learner_unreachable
+from service.turns import learner_unreachable
 from store import learners, outbox
 from store.database import Database
 from store.payload import from_payload

@@ -1,4 +1,5 @@
-"""One learner turn: lock the chat, load the learner, let the flow decide, save, all or nothing.
+"""One learner turn: lock the chat, load the learner, let the flow decide, save the state and its
+effects, all or nothing.
 
 Every channel calls `take` inside `send_line` and then shows the outcome its own way. The chat
 lock (Redis when several processes answer) covers only the read and write of the learner's row;
@@ -16,17 +17,18 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection
+from sqlalchemy.engine import RowMapping
 
 from content.library import Library
 from flows.context import Context
 from flows.conversation import handle
-from flows.events import Event
+from flows.daily import next_box
+from flows.effects import Effect, ForgetLearner, LessonFinished, QuestionAnswered, ReviewAnswered
+from flows.events import Blocked, Event
 from flows.outcome import Outcome
 from flows.replies import PersonalData
 from flows.state import LearnerState
-from service.records import save_outcome
-from service.unreachable import learner_unreachable
-from store import learners
+from store import learners, outbox
 from store.address import BotRef
 from store.chat_locks import ChatLocks, LocalChatLocks
 from store.database import Database
@@ -102,3 +104,58 @@ class Turns:
         """The learner as stored now, for operators and tests."""
         row = await self.database.run(lambda connection: learners.find(connection, self.bot, chat_id))
         return learners.to_state(row) if row else None
+
+
+# A turn's effects are written next to its state, in the same transaction: answers, results,
+# reviews and the right to be forgotten. The rules (which box a review moves to) are the flows';
+# these functions apply them to rows.
+
+
+def save_outcome(
+    connection: Connection, row: RowMapping | None, bot: BotRef, outcome: Outcome, update_key: str | None
+) -> None:
+    """Write the new state and the effects; a forgotten learner leaves no row behind."""
+    if any(isinstance(effect, ForgetLearner) for effect in outcome.effects):
+        if row is not None:
+            learners.forget(connection, row["id"])
+        outbox.forget_chat(connection, bot, outcome.state.chat_id)
+        return
+    if not outcome.persist:
+        return
+    learner_id = learners.save(connection, row, bot, outcome.state, update_key, changed=bool(outcome.effects))
+    for effect in outcome.effects:
+        apply(connection, learner_id, effect)
+
+
+def apply(connection: Connection, learner_id: int, effect: Effect) -> None:
+    match effect:
+        case QuestionAnswered():
+            learners.record_answer(
+                connection, learner_id, effect.lesson_id, effect.question_id, effect.option, effect.correct,
+                effect.at,
+            )  # fmt: skip
+            if not effect.correct:  # a wrong answer comes back tomorrow, in the first box
+                box, due = next_box(1, False, effect.at.date())
+                learners.put_review(connection, learner_id, effect.question_id, box, due)
+        case LessonFinished():
+            learners.record_result(
+                connection, learner_id, effect.lesson_id, effect.correct, effect.total, effect.at
+            )
+        case ReviewAnswered():
+            box = learners.review_box(connection, learner_id, effect.question_id)
+            if box is not None:  # not under review (an old or forged button): feedback was all
+                new_box, due = next_box(box, effect.correct, effect.at.date())
+                learners.put_review(connection, learner_id, effect.question_id, new_box, due)
+
+
+def learner_unreachable(
+    connection: Connection, library: Library, bot: BotRef, chat_id: str, now: datetime
+) -> None:
+    """A learner the bot can no longer reach (they blocked it): the flows' `Blocked` event decides
+    what that means for them, and their waiting messages are dropped. One path for both ways it is
+    found out: a reply refused during a turn, or an outbox row refused by the platform."""
+    row = learners.find(connection, bot, chat_id, for_update=True)
+    if row is not None:
+        outcome = handle(learners.to_state(row), Blocked(), Context(library, now))
+        save_outcome(connection, row, bot, outcome, None)
+    outbox.drop_chat(connection, bot, chat_id)

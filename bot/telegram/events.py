@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram.types import CallbackQuery, ChatMemberUpdated, Message
 
-from flows.events import Blocked, Command, Event, Press, Text, Unblocked, Unsupported
+from flows.events import Blocked, Event, Press, Unblocked, Unsupported, typed
 
 # Message content types that are not text, in the order aiogram's Message exposes them.
 _KINDS = (
@@ -24,7 +24,6 @@ _KINDS = (
     "game",
     "story",
 )
-MAX_TEXT = 4096
 
 
 def from_message(message: Message) -> Event:
@@ -32,12 +31,7 @@ def from_message(message: Message) -> Event:
     if text is None:
         kind = next((k for k in _KINDS if getattr(message, k, None) is not None), "other")
         return Unsupported(kind)
-    if text.startswith("/") and len(text) > 1:
-        head, _, args = text[1:].partition(" ")
-        name = head.split("@", 1)[0].lower()
-        if name.isascii() and name.replace("_", "").isalnum():
-            return Command(name, args.strip()[:64])
-    return Text(text[:MAX_TEXT])
+    return typed(text)
 
 
 def from_callback(query: CallbackQuery) -> Event:

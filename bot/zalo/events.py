@@ -6,9 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flows.events import Command, Event, Text, Unsupported
+from flows.events import Event, Unsupported, typed
 
-MAX_TEXT = 4096
 _KINDS = {
     "message.image.received": "photo",
     "message.sticker.received": "sticker",
@@ -48,9 +47,4 @@ def _event(name: str, message: dict[str, Any]) -> Event:
     text = message.get("text")
     if name in _KINDS or not isinstance(text, str) or not text:
         return Unsupported(_KINDS.get(name, "other"))
-    if text.startswith("/") and len(text) > 1:
-        head, _, args = text[1:].partition(" ")
-        name = head.split("@", 1)[0].lower()
-        if name.isascii() and name.replace("_", "").isalnum():
-            return Command(name, args.strip()[:64])
-    return Text(text[:MAX_TEXT])
+    return typed(text)

@@ -91,7 +91,9 @@ async def test_mydata_comes_as_text_and_forget_by_words_deletes_everything(zalo,
         assert await run.app.turns.find(lan.chat_id) is None
 
 
-async def test_a_daily_lesson_and_a_long_alert_reach_a_zalo_learner_through_the_outbox(zalo, tmp_path, library):
+async def test_a_daily_lesson_and_a_long_alert_reach_a_zalo_learner_through_the_outbox(
+    zalo, tmp_path, library
+):
     settings = zalo_settings(zalo, tmp_path, quiet_hours="0-0")
     async with running(settings, library, zalo) as run:
         from bot.app import delivery_workers
@@ -102,7 +104,9 @@ async def test_a_daily_lesson_and_a_long_alert_reach_a_zalo_learner_through_the_
         database = run.app.database
         await database.run(lambda c: c.exec_driver_sql(f"UPDATE learners SET lesson_hour = {hour}"))
         await run_tick(database, library, settings.timezone, run.app.quiet, datetime.now(UTC))
-        await database.run(lambda c: c.exec_driver_sql("UPDATE outbox SET not_before = '2000-01-01 00:00:00'"))
+        await database.run(
+            lambda c: c.exec_driver_sql("UPDATE outbox SET not_before = '2000-01-01 00:00:00'")
+        )
         long_text = "\n\n".join(f"Đoạn {n}: " + "cẩn thận với tin nhắn lạ. " * 12 for n in range(12))
         assert len(long_text) > 3000
         draft = alerts.Draft({"vi": long_text, "en": long_text})
