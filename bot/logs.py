@@ -31,5 +31,6 @@ def setup_logging(level: int = logging.INFO) -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(JsonLines())
     logging.basicConfig(level=level, handlers=[handler], force=True)
-    for noisy in ("alembic", "aiohttp.access"):
+    # httpx (python-telegram-bot) logs every request at INFO with its URL, which holds the token.
+    for noisy in ("alembic", "aiohttp.access", "httpx"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

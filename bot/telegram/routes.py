@@ -27,10 +27,14 @@ from service.turns import Turn, Turns
 log = logging.getLogger("hocvuso.bot")
 
 
-async def _deliver(bot: Bot, turns: Turns, chat_id: int, turn: Turn) -> None:
+async def _deliver(bot: Bot, turns: Turns, chat_id: int, turn: Turn, typed: bool = False) -> None:
+    """`typed`: the turn came from a message, so a question answered by typing its number or
+    letter gets its verdict as a new message (there is no pressed message to edit)."""
     media_root: Path = turns.library.media_root
+    answered = turn.outcome.answered
+    replies = [Reply(answered.verdict), *turn.outcome.replies] if typed and answered else turn.outcome.replies
     try:
-        for reply in turn.outcome.replies:
+        for reply in replies:
             await show(bot, chat_id, reply, media_root, turn.personal_data)
     except TelegramForbiddenError:
         log.info("learner unreachable", extra={"chat": chat_id})
@@ -52,7 +56,7 @@ async def on_message(message: Message, bot: Bot, turns: Turns, event_update: Upd
         language = message.from_user.language_code if message.from_user else None
         turn = await _take(turns, chat_id, events.from_message(message), event_update, language)
         if turn is not None:
-            await _deliver(bot, turns, chat_id, turn)
+            await _deliver(bot, turns, chat_id, turn, typed=True)
 
 
 async def _show_on_pressed(bot: Bot, pressed: Message | InaccessibleMessage, turn: Turn) -> None:

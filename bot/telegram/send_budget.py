@@ -75,7 +75,7 @@ def start_turn() -> None:
     _turn_sends.set([0])
 
 
-def _turn_lane() -> Lane:
+def turn_lane() -> Lane:
     sends = _turn_sends.get()
     if sends is None:
         return Lane.FIRST
@@ -123,7 +123,7 @@ class SendBudgetMiddleware(BaseRequestMiddleware):
             return await make_request(bot, method)
         bot_id = self.bot_id if self.bot_id is not None else bot.id
         key = budget_chat_id(chat_id)
-        lane = self.lane if self.lane is not None else _turn_lane()
+        lane = self.lane if self.lane is not None else turn_lane()
         await self.budget.acquire(bot_id, key, lane)
         try:
             return await make_request(bot, method)

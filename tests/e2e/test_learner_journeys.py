@@ -224,3 +224,18 @@ async def test_a_forged_number_in_a_button_gets_the_stale_answer(polling: Runnin
         assert "cũ" in (stale.text or "") and "Câu 1/2" in (again.text or ""), data
     row = await polling.app.turns.find("1010")
     assert row is not None and row.step == "quiz" and row.question_index == 0
+
+
+async def test_on_telegram_too_a_typed_number_or_letter_answers_like_the_button(polling: Running, library):
+    lan = polling.api.learner(1011, "Lan", language_code="vi")
+    await open_first_quiz(lan)
+    lesson = library.curriculum("vi").lessons[library.lesson_order[0]]
+    first, second = lesson.questions[:2]
+    verdict, question = await say(lan, str(first.correct_index + 1), 2)  # the right option's number
+    assert "Đúng rồi" in (verdict.text or "") and "Câu 2/2" in (question.text or "")
+    wrong = (second.correct_index + 1) % len(second.options)
+    verdict, score = await say(lan, "ABCD"[wrong].lower(), 2)  # a wrong option's letter
+    assert "❌" in (verdict.text or "") and "1/2" in (score.text or "")
+    state = await polling.app.turns.find("1011")
+    assert state is not None and lesson.id in state.completed and state.correct == 1
+    assert polling.api.unanswered_callbacks() == []

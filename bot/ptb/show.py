@@ -1,0 +1,89 @@
+"""Flow replies -> Bot API calls, through python-telegram-bot; the same calls bot/telegram/show.py
+makes through aiogram. Every text goes with parse_mode HTML: flows always speak Telegram HTML."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+
+from bot.telegram.show import PERSONAL_DATA_FILE
+from bot.telegram_text import button_label, telegram_text
+from flows.replies import Media, Message, PersonalData, Reply
+
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
+
+
+@lru_cache(maxsize=4096)
+def markup(message: Message) -> Markup:
+    """Keyboards repeat (the menu, a question's options): each distinct one is built once. PTB's
+    objects are frozen once built and messages are frozen too, so both are safe to share."""
+    if message.choices:
+        return InlineKeyboardMarkup(
+            [
+                [InlineKeyboardButton(button_label(c), callback_data=c.token) for c in row]
+                for row in message.choices
+            ]
+        )
+    if message.shortcuts:
+        return ReplyKeyboardMarkup(
+            [[KeyboardButton(label) for label in row] for row in message.shortcuts],
+            resize_keyboard=True,
+            is_persistent=True,
+        )
+    if message.clear_shortcuts:
+        return ReplyKeyboardRemove()
+    return None
+
+
+async def send_text(bot: Bot, chat_id: int, message: Message, paid_broadcast: bool | None = None) -> None:
+    await bot.send_message(
+        chat_id,
+        telegram_text(message),
+        parse_mode=ParseMode.HTML,
+        reply_markup=markup(message),
+        allow_paid_broadcast=paid_broadcast,
+    )
+
+
+async def edit_or_send(bot: Bot, chat_id: int, message_id: int, text: str) -> None:
+    """The pressed message becomes `text`, without buttons; when Telegram will not edit it (too
+    old, deleted), `text` is sent as a new message instead, so the learner still sees it."""
+    try:
+        await bot.edit_message_text(text, chat_id=chat_id, message_id=message_id, parse_mode=ParseMode.HTML)
+    except BadRequest as error:
+        if "not modified" in error.message.lower():
+            return
+        await send_text(bot, chat_id, Message(text))
+
+
+async def show(
+    bot: Bot, chat_id: int, reply: Reply, media_root: Path, personal_data: bytes | None, paid: bool = False
+) -> None:
+    """`paid`: allow_paid_broadcast, for the outbox when the deployment pays for 1000 a second."""
+    paid_broadcast = True if paid else None
+    match reply:
+        case Message():
+            await send_text(bot, chat_id, reply, paid_broadcast)
+        case Media(kind="photo"):
+            await bot.send_photo(chat_id, media_root / reply.path, allow_paid_broadcast=paid_broadcast)
+        case Media(kind="voice"):
+            await bot.send_voice(chat_id, media_root / reply.path, allow_paid_broadcast=paid_broadcast)
+        case PersonalData() if personal_data is not None:
+            await bot.send_document(
+                chat_id,
+                personal_data,
+                filename=PERSONAL_DATA_FILE,
+                caption=reply.caption,
+                parse_mode=ParseMode.HTML,  # aiogram's bot sends it by default: the caption is HTML too
+            )
