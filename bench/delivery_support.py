@@ -28,11 +28,13 @@ from flows.state import LearnerState, Step
 from sandbox.telegram import FakeBotAPI, FloodLimits
 from service import alerts
 from store import learners
+from store.address import TELEGRAM, BotRef
 from store.database import Database, migrate
 from store.outbox import campaign_counts
 
 BOT_ID = 4242
 TOKEN = f"{BOT_ID}:BENCH-DELIVERY"
+BOT = BotRef(TELEGRAM, str(BOT_ID))  # learners and outbox rows are addressed by strings
 FIRST_CHAT = 1_000_001
 SEED_CHUNK = 5_000
 POSTGRES_SERVER = "postgres@127.0.0.1:5432"
@@ -91,14 +93,15 @@ def backend_name(url: str) -> str:
 
 
 async def seed_learners(database: Database, count: int) -> range:
-    """`count` onboarded Vietnamese learners of BOT_ID, inserted SEED_CHUNK at a time."""
+    """`count` onboarded Vietnamese learners of BOT_ID, inserted SEED_CHUNK at a time; returns
+    their chat ids as the sandbox knows them (learners' ids are the decimal strings of these)."""
     chats = range(FIRST_CHAT, FIRST_CHAT + count)
     for start in range(0, count, SEED_CHUNK):
         states = [
-            LearnerState(chat_id, step=Step.READY, onboarded=True, language="vi", lesson_hour=8)
+            LearnerState(str(chat_id), step=Step.READY, onboarded=True, language="vi", lesson_hour=8)
             for chat_id in chats[start : start + SEED_CHUNK]
         ]
-        await database.run(lambda c, states=states: learners.insert_many(c, BOT_ID, states))
+        await database.run(lambda c, states=states: learners.insert_many(c, BOT, states))
     return chats
 
 

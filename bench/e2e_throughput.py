@@ -279,7 +279,8 @@ async def pair(name: str, args: argparse.Namespace, library: Library) -> None:
     for who, values in latencies.items():
         print(
             f"  {who:>9}: {max(rates[who]):7,.0f} updates/s | at {args.rate:.0f}/s:"
-            f" p50 {p(values, 50):5.1f} ms  p95 {p(values, 95):5.1f} ms  p99 {p(values, 99):5.1f} ms ({len(values)} replies)"
+            f" p50 {p(values, 50):5.1f} ms  p95 {p(values, 95):5.1f} ms"
+            f"  p99 {p(values, 99):5.1f} ms ({len(values)} replies)"
         )
     print(f"      ratio: {max(rates['hocvuso']) / max(rates['bare echo']):.2f} of the bare echo bot's rate")
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import random
 import signal
@@ -31,8 +32,10 @@ from zoneinfo import ZoneInfo
 from delivery_support import ensure_postgres_database, postgres_url
 from redis import Redis
 
-from bot.app import build_app, make_bot, run_polling
+from bot.app import build_app, serve_bots
 from bot.settings import load_settings
+from bot.telegram.channel import make_bot
+from bot.telegram.sender import AiogramSender
 from content.library import Library
 from flows.state import LearnerState, Step
 from sandbox.telegram import FakeBotAPI, FloodLimits
@@ -42,10 +45,12 @@ from scheduler.budget import Lane, Limits, LocalSendBudget
 from scheduler.delivery import DeliveryWorker
 from scheduler.quiet_hours import QuietHours
 from store import learners, outbox
+from store.address import TELEGRAM, BotRef
 from store.database import ServerDatabase, migrate, open_database, upgrade
 
 TOKEN = "4244:FLOOD-BENCH"
 BOT_ID = 4244
+BOT = BotRef(TELEGRAM, str(BOT_ID))
 NOW = datetime(2026, 11, 24, 5, 0, tzinfo=UTC)
 ROOT = Path(__file__).resolve().parents[1]
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -55,12 +60,10 @@ REDIS = os.environ.get("HOCVUSO_BENCH_REDIS", "redis://127.0.0.1:6379/11")
 
 async def _alert(database, count: int) -> list[int]:
     ids = list(range(10_000, 10_000 + count))
-    states = [LearnerState(c, step=Step.READY, onboarded=True, language="vi") for c in ids]
-    await database.run(lambda c: learners.insert_many(c, BOT_ID, states))
-    rows = [
-        outbox.Outgoing(BOT_ID, c, "alert:1", outbox.URGENT, [{"type": "message", "text": "Cảnh báo"}], NOW)
-        for c in ids
-    ]
+    states = [LearnerState(str(c), step=Step.READY, onboarded=True, language="vi") for c in ids]
+    await database.run(lambda c: learners.insert_many(c, BOT, states))
+    text: list[dict[str, object]] = [{"type": "message", "text": "Cảnh báo"}]
+    rows = [outbox.Outgoing(BOT, str(c), "alert:1", outbox.URGENT, text, NOW) for c in ids]
     await database.run(lambda c: outbox.enqueue(c, rows, NOW))
     return ids
 
@@ -93,7 +96,7 @@ async def broadcast(model: str, count: int, library: Library, workdir: Path) -> 
         ids = await _alert(database, count)
         started = datetime.now(UTC)
         worker = DeliveryWorker(
-            database, bot, BOT_ID, library.media_root, ZONE, QuietHours(0, 0), library=library,
+            database, AiogramSender(BOT, bot, library.media_root), ZONE, QuietHours(0, 0), library=library,
             rate_hint=budget.limits.ceiling / 2, clock=lambda: NOW + (datetime.now(UTC) - started),
         )  # fmt: skip
         stop = asyncio.Event()
@@ -124,7 +127,7 @@ async def flash_crowd(model: str, people: int, window: float, library: Library, 
         database_url=f"sqlite+aiosqlite:///{workdir / f'crowd-{model}.db'}",
     )
     app = await build_app(settings, library)
-    polling = asyncio.create_task(run_polling(app))
+    polling = asyncio.create_task(serve_bots(app))
     await asyncio.sleep(0.5)
     rng = random.Random(11)
     waits: list[float] = []
@@ -151,8 +154,9 @@ async def flash_crowd(model: str, people: int, window: float, library: Library, 
             f"429s {api.stats.too_many_requests}"
         )
     finally:
-        await app.dispatcher.stop_polling()
-        await asyncio.wait_for(polling, 10)
+        polling.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.wait_for(polling, 10)
         await app.close()
         await api.stop()
 

@@ -41,7 +41,7 @@ def main() -> None:
     args = parser.parse_args()
     library = Library.load()
     now = datetime(2026, 11, 23, 8, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
-    states = [LearnerState(chat_id) for chat_id in range(args.learners)]
+    states = [LearnerState(str(chat_id)) for chat_id in range(args.learners)]
     last: list[list] = [[] for _ in range(args.learners)]
     ctx = Context(library, now)
     started = time.perf_counter()

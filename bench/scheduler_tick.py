@@ -7,7 +7,8 @@ empty outbox). Lesson hours: 30% at 7:00, 20% at 19:00, 5% unset (the default, 8
 spread over 6:00 to 21:00; every learner studied and opened a lesson yesterday.
 
 Times three ticks, in this order:
-  busy hour   7:00 local, about 30% of learners due (a lesson and a tip each);
+  busy hour   7:00 local, about 30% of learners due (a lesson each; its tip is queued when the
+              lesson goes out, not by the tick);
   same again  the same tick a second time: idempotent, enqueues nothing;
   quiet hour  3:00 local, nobody's lesson hour: the cost of finding no one.
 For each: learners, learners due, outbox rows enqueued, seconds, learners/s and the peak RSS of
@@ -37,11 +38,12 @@ from delivery_support import (
 from content.library import Library
 from scheduler.quiet_hours import QuietHours
 from scheduler.ticks import DEFAULT_LESSON_HOUR, run_tick
+from store.address import TELEGRAM, BotRef
 from store.database import alembic_config, migrate, open_database
 from store.learners import learners_table
 
 DATABASE = "hocvuso_bench"
-BOT_ID = 4243
+BOT = BotRef(TELEGRAM, "4243")
 ZONE = "Asia/Ho_Chi_Minh"
 DAY = date(2026, 11, 24)  # the tick's local day; learners last studied the day before
 SEEDED_AT = datetime(2026, 9, 1, 3, 0, tzinfo=UTC)
@@ -56,8 +58,9 @@ _HOUR = (
 # Every NOT NULL column without a server default needs an expression here; nullable columns that
 # are not listed stay NULL.
 COLUMNS = {
-    "bot_id": "$1::bigint",
-    "chat_id": f"{FIRST_CHAT} + g",
+    "channel": "$5::text",
+    "bot_id": "$1::text",
+    "chat_id": f"({FIRST_CHAT} + g)::text",  # learners' ids are strings: Telegram's, in decimal
     "step": "'ready'",
     "language": "'vi'",
     "language_hint": "'vi'",
@@ -77,6 +80,7 @@ COLUMNS = {
     "last_opened_on": "$3::date",
     "completed": "'[]'",
     "recent_updates": "'[]'",
+    "offered": "'[]'",
     "reminders_sent": "0",
     "tip_cursor": "0",
     "created_at": "$2::timestamptz",
@@ -140,7 +144,9 @@ async def seed(url: str, count: int) -> None:
     connection = await asyncpg.connect(url.replace("+asyncpg", ""))
     try:
         started = time.perf_counter()
-        await connection.execute(seed_statement(), BOT_ID, SEEDED_AT, DAY - timedelta(days=1), count)
+        await connection.execute(
+            seed_statement(), BOT.bot_id, SEEDED_AT, DAY - timedelta(days=1), count, BOT.channel
+        )
         inserted = time.perf_counter()
         await vacuum(connection)
         print(

@@ -74,7 +74,8 @@ class LearnerRow(Base):
     tip_cursor: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     tip_cycle_started: Mapped[date | None] = mapped_column(Date)
     recent_updates: Mapped[list[str]] = mapped_column(JSON, default=list)
-    offered: Mapped[list[list[str]]] = mapped_column(JSON, default=list)  # flows.typed_choices
+    # flows.typed_choices: the choices last offered, so a typed number answers them
+    offered: Mapped[list[list[str]]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 

@@ -4,6 +4,8 @@ polling or a webhook. Each bot has two sessions: one for replies (the global bud
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -151,12 +153,24 @@ class AiogramChannel:
             await register_commands(handle.bot, self.core.library)
             await handle.bot.delete_webhook()
         log.info("polling Telegram for updates", extra={"bots": [h.bot.id for h in self.handles]})
-        await self.dispatcher.start_polling(
-            *(h.bot for h in self.handles),
-            allowed_updates=ALLOWED_UPDATES,
-            handle_signals=False,
-            tasks_concurrency_limit=self.settings.update_concurrency,
+        polling = asyncio.create_task(
+            self.dispatcher.start_polling(
+                *(h.bot for h in self.handles),
+                allowed_updates=ALLOWED_UPDATES,
+                handle_signals=False,
+                tasks_concurrency_limit=self.settings.update_concurrency,
+            )
         )
+        try:
+            await asyncio.shield(polling)
+        except asyncio.CancelledError:
+            # Cancelling start_polling from outside leaves its per-bot polling tasks running (they
+            # are only cancelled when its wait returns): stop it the way aiogram supports.
+            if not polling.done():
+                await self.dispatcher.stop_polling()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await polling
+            raise
 
     def webhook_listen(self) -> str:
         return self.settings.webhook_listen

@@ -34,10 +34,8 @@ def _bot(api) -> Bot:
 async def _seed(database, count: int, hour: int = 8, first: int = 1, **changes) -> list[int]:
     ids = list(range(first, first + count))
     states = [
-        LearnerState(chat(chat_id), step=Step.READY, onboarded=True, language="vi", lesson_hour=hour).but(
-            **changes
-        )
-        for chat_id in ids
+        LearnerState(chat(c), step=Step.READY, onboarded=True, language="vi", lesson_hour=hour).but(**changes)
+        for c in ids
     ]
     await database.run(lambda c: learners.insert_many(c, BOT, states))
     return ids

@@ -134,7 +134,9 @@ async def test_forget_also_empties_the_outbox_and_mydata_lists_it(database, libr
 
 async def test_finished_outbox_rows_are_purged_after_the_retention(database):
     rows = [
-        outbox.Outgoing(BOT, str(chat), f"alert:{chat}", outbox.URGENT, [{"type": "message", "text": "!"}], NOW)
+        outbox.Outgoing(
+            BOT, str(chat), f"alert:{chat}", outbox.URGENT, [{"type": "message", "text": "!"}], NOW
+        )
         for chat in (1, 2, 3)
     ]
     await database.run(lambda c: outbox.enqueue(c, rows, NOW))

@@ -39,7 +39,7 @@ def upgrade() -> None:
     op.drop_index(_HOUR_INDEX[0], table_name="learners")
     with op.batch_alter_table("learners", schema=None) as batch_op:
         batch_op.add_column(sa.Column("channel", sa.String(16), nullable=False, server_default="telegram"))
-        batch_op.add_column(sa.Column("offered", sa.JSON(), nullable=True))
+        batch_op.add_column(sa.Column("offered", sa.JSON(), nullable=False, server_default=sa.text("'[]'")))
         batch_op.drop_constraint("uq_learners_bot_chat", type_="unique")
         _to_strings(batch_op, "learners")
         batch_op.create_unique_constraint("uq_learners_channel_bot_chat", ["channel", "bot_id", "chat_id"])
