@@ -87,12 +87,13 @@ def review_message(state: LearnerState, ctx: Context, question_id: str) -> Messa
         return None
     t = Texts(ctx.library, state.lang)
     question = ctx.library.curriculum(state.lang).questions[question_id]
-    return review_question(t, question)
+    return review_question(state, t, question)
 
 
-def review_question(t: Texts, question: Question) -> Message:
+def review_question(state: LearnerState, t: Texts, question: Question) -> Message:
+    """A question coming back keeps the order of options the learner saw the first time."""
     text = t("review.question", question=escape(question.question))
-    return Message(text, choices=answer_choices(question, "rev"))
+    return Message(text, choices=answer_choices(state, question, "rev"))
 
 
 def answer_review(state: LearnerState, ctx: Context, question_id: str, option: str) -> Outcome | None:
@@ -106,7 +107,7 @@ def answer_review(state: LearnerState, ctx: Context, question_id: str, option: s
         state,
         [],
         [ReviewAnswered(question_id, right, ctx.now)],
-        answered=answered_question(t, review_question(t, question), question, choice, state.group),
+        answered=answered_question(t, review_question(state, t, question), question, choice, state.group),
     )
     outcome.ack = t("quiz.right_notice") if right else t("quiz.wrong_notice")
     return outcome

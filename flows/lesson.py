@@ -12,6 +12,7 @@ from content.model import Lesson, Question
 from flows import streaks
 from flows.context import Context
 from flows.effects import LessonFinished, QuestionAnswered
+from flows.option_order import option_order
 from flows.outcome import Outcome
 from flows.replies import Answered, Choice, Media, Message, Reply
 from flows.state import LearnerState, Step
@@ -76,20 +77,30 @@ def lesson_messages(state: LearnerState, ctx: Context, lesson_id: str) -> list[R
     return replies
 
 
-def answer_choices(question: Question, action: str) -> tuple[tuple[Choice, ...], ...]:
-    """One choice per option, a row each, lettered; `action` is "ans" in a quiz, "rev" in a review.
-    Each channel spells the options out in full (Telegram under the question, since a button
-    can cut a long label; Zalo as the numbered lines themselves)."""
+def answer_choices(state: LearnerState, question: Question, action: str) -> tuple[tuple[Choice, ...], ...]:
+    """One choice per option, a row each, in the learner's own order (flows.option_order) and
+    lettered by place; the token keeps the option's index in the file. `action` is "ans" in a
+    quiz, "rev" in a review. Each channel spells the options out in full (Telegram under the
+    question, since a button can cut a long label; Zalo as the numbered lines themselves)."""
+    order = option_order(state.chat_id, question.id, len(question.options))
     return tuple(
-        (Choice(o.text, make(action, question.id, i), key=LETTERS[i]),)
-        for i, o in enumerate(question.options)
+        (Choice(question.options[index].text, make(action, question.id, index), key=LETTERS[place]),)
+        for place, index in enumerate(order)
     )
+
+
+def shown_letter(asked: Message, option: int) -> str:
+    """The letter an option (by its index in the file) was shown with in the asked question."""
+    suffix = f":{option}"
+    return next((c.key for c in asked.flat_choices() if c.token.endswith(suffix)), LETTERS[option])
 
 
 def question_message(state: LearnerState, ctx: Context) -> Message:
     lesson = _lesson(state, ctx, state.lesson_id or "")
     question = lesson.questions[state.question_index]
-    return Message(question_text(state, ctx, lesson, question), choices=answer_choices(question, "ans"))
+    return Message(
+        question_text(state, ctx, lesson, question), choices=answer_choices(state, question, "ans")
+    )
 
 
 def question_text(state: LearnerState, ctx: Context, lesson: Lesson, question: Question) -> str:
@@ -144,22 +155,21 @@ def answered_question(
 ) -> Answered:
     """The learner's choice and the feedback on it, for the question as it was asked."""
     right = choice == question.correct_index
-    chosen = t("quiz.chosen", letter=LETTERS[choice], answer=escape(question.options[choice].text))
-    return Answered(asked, f"{chosen}\n{feedback(t, question, right, group).text}")
+    option = escape(question.options[choice].text)
+    chosen = t("quiz.chosen", letter=shown_letter(asked, choice), answer=option)
+    return Answered(asked, f"{chosen}\n{feedback(t, asked, question, right, group)}")
 
 
-def feedback(t: Texts, question: Question, right: bool, group: str | None) -> Message:
+def feedback(t: Texts, asked: Message, question: Question, right: bool, group: str | None) -> str:
     if right:
-        return Message(t("quiz.right", explanation=escape(question.explanation)))
+        return t("quiz.right", explanation=escape(question.explanation))
     correct = question.options[question.correct_index].text
     key = "quiz.wrong_short" if group == GENTLE_GROUP else "quiz.wrong"
-    return Message(
-        t(
-            key,
-            letter=LETTERS[question.correct_index],
-            answer=escape(correct),
-            explanation=escape(question.explanation),
-        )
+    return t(
+        key,
+        letter=shown_letter(asked, question.correct_index),
+        answer=escape(correct),
+        explanation=escape(question.explanation),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sandbox.telegram import FakeLearner, SentMessage
+from tests import options
 
 
 async def say(learner: FakeLearner, text: str, replies: int = 1) -> list[SentMessage]:
@@ -49,8 +50,7 @@ async def take_lesson(learner: FakeLearner, library, right: bool = True) -> None
     await tap(learner, "Tôi đã đọc xong")
     for number, question in enumerate(lesson.questions, start=1):
         index = question.correct_index if right else (question.correct_index + 1) % len(question.options)
-        letter = "ABCD"[index]
-        await learner.press(f"{letter}. {question.options[index].text}")
+        await learner.press(options.label(learner.chat_id, question, index))
         answered = await learner.wait_for_edit()  # the question becomes its own feedback
         assert ("✅" if right else "❌") in (answered.text or "")
         await learner.wait_for_messages(1)  # then the next question or the score

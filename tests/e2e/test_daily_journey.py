@@ -13,6 +13,7 @@ from bot.settings import load_settings
 from flows.state import Step
 from scheduler.ticks import run_tick
 from store.models import ReviewRow
+from tests import options
 from tests.e2e.conftest import TOKEN, _assert_clean
 from tests.e2e.journey import onboard
 
@@ -48,7 +49,7 @@ async def test_daily_lesson_arrives_and_a_wrong_answer_comes_back_for_review(san
         await learner.wait_until(lambda: any("Câu 1/" in (m.text or "") for m in learner.messages), 10)
         learner.mark_read()
         wrong = (lesson.questions[0].correct_index + 1) % len(lesson.questions[0].options)
-        await learner.press(f"{'ABCD'[wrong]}. {lesson.questions[0].options[wrong].text}")
+        await learner.press(options.label(learner.chat_id, lesson.questions[0], wrong))
         assert "❌" in ((await learner.wait_for_edit()).text or "")
         await learner.wait_for_messages(1)
         reviews = await app.database.run(lambda c: c.execute(select(ReviewRow.__table__)).mappings().all())
@@ -64,7 +65,7 @@ async def test_daily_lesson_arrives_and_a_wrong_answer_comes_back_for_review(san
         await learner.wait_until(lambda: any("Ôn lại" in (m.text or "") for m in learner.messages), 15)
         question = lesson.questions[0]
         right = question.correct_index
-        await learner.press(f"{'ABCD'[right]}. {question.options[right].text}")
+        await learner.press(options.label(learner.chat_id, question, right))
         assert "Đúng rồi" in ((await learner.wait_for_edit(10)).text or "")
         reviews = await app.database.run(lambda c: c.execute(select(ReviewRow.__table__)).mappings().all())
         assert [r["box"] for r in reviews] == [2]

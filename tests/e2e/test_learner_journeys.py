@@ -8,6 +8,7 @@ import aiohttp
 import pytest
 
 from sandbox.telegram import FloodLimits
+from tests import options
 from tests.e2e.conftest import SECRET, Running
 from tests.e2e.journey import onboard, open_first_quiz, say, take_lesson, tap, texts
 
@@ -106,7 +107,7 @@ async def take_lesson_from_question(learner, library) -> None:
     lesson = library.curriculum("vi").lessons[library.lesson_order[0]]
     for question in lesson.questions:
         index = question.correct_index
-        await learner.press(f"{'ABCD'[index]}. {question.options[index].text}")
+        await learner.press(options.label(learner.chat_id, question, index))
         assert "✅" in ((await learner.wait_for_edit()).text or "")
         await learner.wait_for_messages(1)
     assert "2/2" in (learner.messages[-1].text or "")
@@ -231,11 +232,33 @@ async def test_on_telegram_too_a_typed_number_or_letter_answers_like_the_button(
     await open_first_quiz(lan)
     lesson = library.curriculum("vi").lessons[library.lesson_order[0]]
     first, second = lesson.questions[:2]
-    verdict, question = await say(lan, str(first.correct_index + 1), 2)  # the right option's number
+    right = options.number(lan.chat_id, first, first.correct_index)
+    verdict, question = await say(lan, right, 2)  # the right option's number
     assert "Đúng rồi" in (verdict.text or "") and "Câu 2/2" in (question.text or "")
     wrong = (second.correct_index + 1) % len(second.options)
-    verdict, score = await say(lan, "ABCD"[wrong].lower(), 2)  # a wrong option's letter
+    verdict, score = await say(lan, options.letter(lan.chat_id, second, wrong).lower(), 2)  # its letter
     assert "❌" in (verdict.text or "") and "1/2" in (score.text or "")
     state = await polling.app.turns.find("1011")
     assert state is not None and lesson.id in state.completed and state.correct == 1
     assert polling.api.unanswered_callbacks() == []
+
+
+async def test_two_learners_see_the_options_in_different_orders_and_both_are_scored_right(
+    polling: Running, library
+):
+    question = library.curriculum("vi").lessons[library.lesson_order[0]].questions[0]
+    first = 1021
+    second = next(
+        n for n in range(1022, 1100) if options.place(n, question, 0) != options.place(first, question, 0)
+    )
+    shown = {}
+    for chat_id in (first, second):
+        learner = polling.api.learner(chat_id, f"L{chat_id}", language_code="vi")
+        await open_first_quiz(learner)
+        asked = learner.messages[-1]
+        shown[chat_id] = [label.split(". ", 1)[1] for label in asked.button_labels]
+        await tap(learner, options.label(chat_id, question, question.correct_index), 1)
+        state = await polling.app.turns.find(str(chat_id))
+        assert state is not None and state.correct == 1  # the right option, wherever it stood
+    assert shown[first] != shown[second]
+    assert sorted(shown[first]) == sorted(shown[second]) == sorted(o.text for o in question.options)

@@ -13,6 +13,7 @@ from flows.state import Step
 from sandbox.zalo import ZaloSandbox
 from scheduler.ticks import run_tick
 from service import alerts
+from tests import options
 from tests.e2e.conftest import free_port
 from tests.e2e.zalo_support import WEBHOOK_SECRET, ZALO_TOKEN, number_of, running, say, zalo_settings
 
@@ -48,11 +49,13 @@ async def test_onboarding_then_a_lesson_answered_by_number_and_by_letter(zalo, t
         question_text = await say(lan, number_of(lesson_text, "Tôi đã đọc xong"))
         first, second = lesson.questions[:2]
         right = first.options[first.correct_index].text
-        assert f"{first.correct_index + 1}. {'ABCD'[first.correct_index]}. {right}" in question_text
-        after_first = await say(lan, str(first.correct_index + 1))  # by number
+        shown = f"{options.number(chat_id, first, first.correct_index)}. "
+        shown += f"{options.letter(chat_id, first, first.correct_index)}. {right}"
+        assert shown in question_text
+        after_first = await say(lan, options.number(chat_id, first, first.correct_index))  # by number
         assert "Đúng rồi" in after_first and "Câu 2/2" in after_first
         wrong = (second.correct_index + 1) % len(second.options)
-        after_second = await say(lan, "ABCD"[wrong].lower())  # by letter
+        after_second = await say(lan, options.letter(chat_id, second, wrong).lower())  # by letter
         assert "Chưa đúng" in after_second
         state = await run.app.turns.find(chat_id)
         assert state is not None and lesson.id in state.completed and state.step == Step.READY

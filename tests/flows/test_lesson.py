@@ -5,6 +5,7 @@ from __future__ import annotations
 from flows.effects import LessonFinished, QuestionAnswered
 from flows.events import Press
 from flows.state import Step
+from tests import options
 from tests.flows.transcript import Learner
 
 
@@ -29,7 +30,7 @@ def test_first_lesson_follows_curriculum_order_and_quiz_gives_feedback(library, 
     answered = learner.last.answered
     assert answered is not None  # the question is settled with its verdict
     assert question.question in answered.question.text and "Chưa đúng" in answered.verdict
-    assert f"Bạn chọn: <b>{'ABCD'[wrong]}." in answered.verdict
+    assert f"Bạn chọn: <b>{options.letter(learner.state.chat_id, question, wrong)}." in answered.verdict
     assert question.options[question.correct_index].text in answered.verdict
     assert "Câu 2/2" in learner.messages[-1].text
     assert learner.calls == 2

@@ -18,6 +18,7 @@ from flows.replies import Message
 from flows.state import LearnerState, Step
 from flows.text_form import text_form
 from flows.typed_choices import remember
+from tests import options
 from tests.conftest import ZONE
 from tests.flows.test_random_events import LIBRARY, events
 
@@ -76,7 +77,8 @@ def test_text_form_spells_out_quiz_options_with_numbers_and_letters(library, mor
     assert review is not None
     lines = text_form(review).splitlines()
     for index, option in enumerate(question.options):
-        assert f"{index + 1}. {'ABCD'[index]}. {option.text}" in lines
+        place = options.place(ready.chat_id, question, index)
+        assert f"{place + 1}. {'ABCD'[place]}. {option.text}" in lines
     assert plain_text(question.question) in text_form(review)
 
 

@@ -8,6 +8,7 @@ from flows.context import Context
 from flows.conversation import handle
 from flows.events import Command, Text, Unsupported
 from flows.state import LearnerState, Step
+from tests import options
 from tests.flows.transcript import Learner
 
 
@@ -55,9 +56,9 @@ def test_onboarding_a_lesson_and_its_quiz_by_typing(library, morning):
     assert learner.state.step == Step.QUIZ
     lesson = library.curriculum("vi").lessons[learner.state.lesson_id]
     first, second = lesson.questions[:2]
-    learner.type(str(first.correct_index + 1))  # by number
+    learner.type(options.number(learner.state.chat_id, first, first.correct_index))  # by number
     assert learner.last.answered is not None and "Đúng rồi" in learner.last.answered.verdict
-    learner.type("ABCD"[second.correct_index].lower())  # by letter
+    learner.type(options.letter(learner.state.chat_id, second, second.correct_index).lower())  # by letter
     assert lesson.id in learner.state.completed and learner.state.quiz_correct == 0
 
 
