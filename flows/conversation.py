@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flows import daily, fallback, lesson, onboarding, privacy, progress, settings
+from flows import course, daily, fallback, lesson, onboarding, privacy, progress, settings
 from flows.context import Context
 from flows.events import Blocked, Command, Event, Press, Text, Unblocked, Unsupported
 from flows.menu import menu_command, with_menu
@@ -119,9 +119,9 @@ def _press(state: LearnerState, ctx: Context, raw: str) -> Outcome:
                 outcome = onboarding.choose_hour(state, ctx, arg)
             case "skip":
                 outcome = onboarding.skip(state, ctx, arg)
-            case "read" if arg in ctx.library.lesson_position:
+            case "read" if course.is_lesson(ctx.library, arg):
                 outcome = lesson.mark_read(state, ctx, arg)
-            case "ans" if arg in ctx.library.question_lesson:
+            case "ans" if course.is_question(ctx.library, arg):
                 outcome = lesson.answer(state, ctx, arg, token.arg(1))
             case "rev" if state.onboarded:
                 outcome = daily.answer_review(state, ctx, arg, token.arg(1))

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from content.markup import escape
 from content.model import Question, Tip
+from flows import course
 from flows.audience import wants_messages
 from flows.context import Context
 from flows.effects import ReviewAnswered
@@ -82,12 +83,10 @@ def reminder(state: LearnerState, ctx: Context, sent_before: int) -> Message | N
 
 
 def review_message(state: LearnerState, ctx: Context, question_id: str) -> Message | None:
-    lesson_id = ctx.library.question_lesson.get(question_id)
-    if lesson_id is None or not wants_messages(state):
+    question = course.question(ctx.library, state.lang, question_id)
+    if question is None or not wants_messages(state):
         return None
-    t = Texts(ctx.library, state.lang)
-    question = ctx.library.curriculum(state.lang).questions[question_id]
-    return review_question(state, t, question)
+    return review_question(state, Texts(ctx.library, state.lang), question)
 
 
 def review_question(state: LearnerState, t: Texts, question: Question) -> Message:
@@ -97,7 +96,7 @@ def review_question(state: LearnerState, t: Texts, question: Question) -> Messag
 
 
 def answer_review(state: LearnerState, ctx: Context, question_id: str, option: str) -> Outcome | None:
-    question = ctx.library.curriculum(state.lang).questions.get(question_id)
+    question = course.question(ctx.library, state.lang, question_id)
     choice = number(option, len(question.options)) if question is not None else None
     if question is None or choice is None:
         return None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from content.markup import escape
 from content.model import Lesson, Question
-from flows import streaks
+from flows import course, streaks
 from flows.context import Context
 from flows.effects import LessonFinished, QuestionAnswered
 from flows.option_order import option_order
@@ -24,11 +24,14 @@ GENTLE_GROUP = "older-adult"
 
 
 def next_lesson_id(state: LearnerState, ctx: Context) -> str | None:
-    return next((i for i in ctx.library.lesson_order if i not in state.completed), None)
+    return next((i for i in course.order(ctx.library, state.group) if i not in state.completed), None)
 
 
 def _lesson(state: LearnerState, ctx: Context, lesson_id: str) -> Lesson:
-    return ctx.library.curriculum(state.lang).lessons[lesson_id]
+    found = course.lesson(ctx.library, state.lang, lesson_id)
+    if found is None:
+        raise KeyError(lesson_id)
+    return found
 
 
 def open_lesson(state: LearnerState, ctx: Context, more: bool = False) -> Outcome:
@@ -58,7 +61,11 @@ def open_lesson(state: LearnerState, ctx: Context, more: bool = False) -> Outcom
 def lesson_messages(state: LearnerState, ctx: Context, lesson_id: str) -> list[Reply]:
     t = Texts(ctx.library, state.lang)
     lesson = _lesson(state, ctx, lesson_id)
-    position = ctx.library.lesson_position[lesson_id] + 1
+    order = course.order(ctx.library, state.group)
+    # a track's lesson opened after a change of group is numbered in the main course's terms
+    position = (
+        order.index(lesson_id) if lesson_id in order else ctx.library.lesson_position.get(lesson_id, 0)
+    ) + 1
     module = ctx.library.curriculum(state.lang).module(lesson.module_id)
     text = t(
         "lesson.message",

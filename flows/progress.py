@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flows import streaks
+from flows import course, streaks
 from flows.context import Context
 from flows.lesson import next_lesson_id
 from flows.outcome import Outcome
@@ -17,7 +17,6 @@ def current_streak(state: LearnerState, ctx: Context) -> int:
 
 def show(state: LearnerState, ctx: Context) -> Outcome:
     t = Texts(ctx.library, state.lang)
-    curriculum = ctx.library.curriculum(state.lang)
     lines = [
         t(
             "progress.module",
@@ -25,7 +24,7 @@ def show(state: LearnerState, ctx: Context) -> Outcome:
             done=sum(lesson.id in state.completed for lesson in m.lessons),
             total=len(m.lessons),
         )
-        for m in curriculum.modules
+        for m in course.modules(ctx.library, state.lang, state.group)
     ]
     accuracy = round(100 * state.correct / state.answered) if state.answered else 0
     following = next_lesson_id(state, ctx)
@@ -36,6 +35,11 @@ def show(state: LearnerState, ctx: Context) -> Outcome:
         answered=state.answered,
         accuracy=accuracy,
         streak=current_streak(state, ctx),
-        next=curriculum.lessons[following].title if following else t("progress.all_done"),
+        next=_title(state, ctx, following) if following else t("progress.all_done"),
     )
     return Outcome(state, [Message(text)])
+
+
+def _title(state: LearnerState, ctx: Context, lesson_id: str) -> str:
+    found = course.lesson(ctx.library, state.lang, lesson_id)
+    return found.title if found is not None else lesson_id

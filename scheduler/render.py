@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection
 
 from content.library import Library
-from flows import daily
+from flows import course, daily
 from flows.context import Context
 from flows.replies import Reply
 from flows.state import LearnerState
@@ -88,7 +88,7 @@ def _review(
 ) -> list[Reply] | None:
     """The first question due that the curriculum still has; reviews of removed ones are dropped."""
     due = learners.due_reviews(connection, row["id"], ctx.now.date())
-    learners.drop_reviews(connection, row["id"], [q for q in due if q not in library.question_lesson])
-    asked = next((q for q in due if q in library.question_lesson), None)
+    learners.drop_reviews(connection, row["id"], [q for q in due if not course.is_question(library, q)])
+    asked = next((q for q in due if course.is_question(library, q)), None)
     message = daily.review_message(state, ctx, asked) if asked is not None else None
     return [message] if message is not None else None
