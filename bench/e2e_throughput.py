@@ -9,6 +9,8 @@ bot of the same library on the same kind of sandbox, in the same run and process
     bot allows, so the figure is the bot's work, not Telegram's one-a-second pacing of a chat.
 (b) latency: updates at a steady rate; p50/p95/p99 from sending to the first reply arriving.
 Prints figures; asserts nothing. `--channel all` runs the three pairs one after the other.
+The bot keeps its learners in a fresh SQLite file, or in BENCH_DATABASE_URL (an upgraded
+PostgreSQL database) when that is set.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import statistics
 import tempfile
 import time
@@ -40,18 +43,24 @@ Stop = Callable[[], Awaitable[None]]
 
 @dataclass
 class Person:
-    """One simulated person on either sandbox: send a text, wait for the first reply."""
+    """One simulated person on either sandbox: send a text, wait for the first reply, then let
+    any further replies land (`settle`) before the next message."""
 
     send: Callable[[str], Awaitable[Any]]
     first_reply: Callable[[], Awaitable[None]]
+    settle: Callable[[], Awaitable[None]]
     key: str
+    who: Any = None  # the sandbox's simulated person
 
 
 async def one_round_trip(person: Person, text: str) -> float:
+    """Seconds from sending an update to the bot's first reply reaching the sandbox."""
     started = time.perf_counter()
     await person.send(text)
     await person.first_reply()
-    return time.perf_counter() - started
+    latency = time.perf_counter() - started
+    await person.settle()
+    return latency
 
 
 async def burst(people: list[Person], per_person: int) -> float:
@@ -98,10 +107,12 @@ def telegram_people(api: FakeBotAPI, count: int, first_id: int) -> list[Person]:
 
         async def first_reply(who: Any = learner) -> None:
             await who.wait_for_messages(1, timeout=30)
-            await who.wait_change(0.02)  # let a second reply (if any) land before the next send
+
+        async def settle(who: Any = learner) -> None:
+            await who.wait_change(0.02)
             who.mark_read()
 
-        people.append(Person(learner.send_text, first_reply, str(first_id + i)))
+        people.append(Person(learner.send_text, first_reply, settle, str(first_id + i)))
     return people
 
 
@@ -112,10 +123,12 @@ def zalo_people(sandbox: ZaloSandbox, count: int) -> list[Person]:
 
         async def first_reply(who: Any = user) -> None:
             await who.wait_for(1, 30)
+
+        async def settle(who: Any = user) -> None:
             await asyncio.sleep(0.02)
             who.mark_read()
 
-        people.append(Person(user.send_text, first_reply, user.chat_id))
+        people.append(Person(user.send_text, first_reply, settle, user.chat_id, user))
     return people
 
 
@@ -123,7 +136,7 @@ async def start_hocvuso(library: Library, workdir: Path, **settings: Any) -> Sto
     app = await build_app(
         load_settings(
             _env_file=None,
-            database_url=f"sqlite+aiosqlite:///{workdir / 'bench.db'}",
+            database_url=os.environ.get("BENCH_DATABASE_URL", f"sqlite+aiosqlite:///{workdir / 'bench.db'}"),
             send_rate=1000,  # replies share the bot's send budget: give it the paid-broadcast rate
             zalo_send_rate=1000,
             **settings,
@@ -220,18 +233,47 @@ async def start_zalo_echo(base_url: str, token: str) -> Stop:
     return stop
 
 
-async def onboard_telegram(person: Person) -> None:
-    await person.send("/start")
-    await person.first_reply()
-    await asyncio.sleep(0.3)
+async def onboard_telegram(api: FakeBotAPI, first_id: int, count: int) -> None:
+    """Through onboarding by pressing, as a person would: language, skip, skip, 7 o'clock."""
+
+    async def one(chat_id: int) -> None:
+        learner = api.learner(chat_id, f"L{chat_id}")
+        await learner.send_text("/start")
+        await learner.wait_for_messages(2, timeout=30)
+        for label in ("Tiếng Việt", "Bỏ qua ⏭", "Bỏ qua ⏭"):
+            await learner.press(label)
+            await learner.wait_for_messages(1, timeout=30)
+        await learner.press("7 giờ")
+        await learner.wait_for_messages(2, timeout=30)
+        learner.mark_read()
+
+    await asyncio.gather(*(one(first_id + i) for i in range(count)))
 
 
-async def onboard_zalo(person: Person) -> None:
-    """Typed as on Zalo: language 1, skip, skip, 7 o'clock (the second hour offered)."""
-    for text in ("chào", "1", "bỏ qua", "bỏ qua", "2"):
-        await person.send(text)
-        await person.first_reply()
-        await asyncio.sleep(0.05)
+async def onboard_zalo(people: list[Person]) -> None:
+    """Typed as on Zalo: the number of Tiếng Việt, of "Bỏ qua" twice, then of 7 o'clock."""
+
+    async def number_of(user: Any, label: str) -> str:
+        for _ in range(200):  # the question may come a moment after the first reply
+            lines = [line for m in user.messages[-3:] for line in m.body.splitlines()]
+            found = [line.split(".", 1)[0] for line in lines if label in line and line[:1].isdigit()]
+            if found:
+                return str(found[-1])
+            await asyncio.sleep(0.05)
+        raise TimeoutError(f"no choice {label!r} offered")
+
+    async def one(person: Person) -> None:
+        user = person.who
+        await person.send("chào")
+        for label in ("Tiếng Việt", "Bỏ qua", "Bỏ qua", "7 giờ"):
+            number = await number_of(user, label)
+            user.mark_read()
+            await person.send(number)
+            await person.first_reply()
+        await asyncio.sleep(0.5)
+        user.mark_read()
+
+    await asyncio.gather(*(one(person) for person in people))
 
 
 async def pair(name: str, args: argparse.Namespace, library: Library) -> None:
@@ -245,7 +287,7 @@ async def pair(name: str, args: argparse.Namespace, library: Library) -> None:
         )
         stop_echo = await start_zalo_echo(echo_api.base_url, "778echo:ECHO")
         ours, echo = zalo_people(ours_api, args.learners), zalo_people(echo_api, args.learners)
-        await asyncio.gather(*(onboard_zalo(person) for person in ours))
+        await onboard_zalo(ours)
     else:
         ours_api = FakeBotAPI("777:BENCH", flood=FloodLimits(enabled=False), record_calls=False)
         echo_api = FakeBotAPI("778:ECHO", flood=FloodLimits(enabled=False), record_calls=False)
@@ -256,11 +298,9 @@ async def pair(name: str, args: argparse.Namespace, library: Library) -> None:
         )
         start_echo = start_ptb_echo if name == "ptb" else start_aiogram_echo
         stop_echo = await start_echo(echo_api.base_url, "778:ECHO")
-        ours, echo = (
-            telegram_people(ours_api, args.learners, 10_000),
-            telegram_people(echo_api, args.learners, 20_000),
-        )
-        await asyncio.gather(*(onboard_telegram(person) for person in ours))
+        await onboard_telegram(ours_api, 10_000, args.learners)
+        ours = telegram_people(ours_api, args.learners, 10_000)
+        echo = telegram_people(echo_api, args.learners, 20_000)
     # Alternate the two bots and keep each one's best burst, so warm-up and noise favour neither.
     rates: dict[str, list[float]] = {"hocvuso": [], "bare echo": []}
     for _ in range(args.rounds):

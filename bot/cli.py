@@ -49,6 +49,15 @@ def _parser() -> argparse.ArgumentParser:
     content_commands.add_parser("check", help="list every problem with its file and line")
     stats = content_commands.add_parser("stats", help="lessons, questions, tips and drills per language")
     stats.add_argument("--json", action="store_true", help="print the counts as JSON")
+    export = content_commands.add_parser(
+        "export", help="write every Vietnamese text as a PO file to translate into another language"
+    )
+    export.add_argument("--language", required=True, metavar="CODE", help="the target language, e.g. hmn")
+    export.add_argument("--output", metavar="FILE", help="where to write the PO file (default: print it)")
+    import_po = content_commands.add_parser(
+        "import", help="turn a translated PO file into content files, if they pass the check"
+    )
+    import_po.add_argument("file", metavar="FILE", help="the PO file; its Language header names the language")
     operator_cli.add_commands(commands)
     return parser
 
@@ -57,6 +66,8 @@ def _content(args: argparse.Namespace) -> int:
     from content.check import check
     from content.stats import counts, table
 
+    if args.content_command in ("export", "import"):
+        return _translation(args)
     loaded, problems = check()
     if args.content_command == "check":
         for problem in problems:
@@ -65,6 +76,45 @@ def _content(args: argparse.Namespace) -> int:
         return 1 if problems else 0
     stats = counts(loaded.curricula)
     print(json.dumps(stats, ensure_ascii=False, indent=2) if args.json else table(stats))
+    return 0
+
+
+def _translation(args: argparse.Namespace) -> int:
+    """The PO round trip for translators (see docs/curriculum.md, "Translating into another language")."""
+    from pathlib import Path
+
+    from content.translations.export import ExportError, build_catalog, write
+    from content.translations.import_po import SHOWN_NOTES, import_po
+
+    if args.content_command == "export":
+        try:
+            catalog = build_catalog(args.language)
+        except ExportError as error:
+            print(f"hocvuso: {error}", file=sys.stderr)
+            return 2
+        if args.output:
+            with Path(args.output).open("wb") as handle:
+                write(catalog, handle)
+            done = sum(1 for message in catalog if message.id and message.string and not message.fuzzy)
+            print(f"{len(catalog)} entries, {done} translated already: {args.output}", file=sys.stderr)
+        else:
+            write(catalog, sys.stdout.buffer)
+        return 0
+    result = import_po(Path(args.file))
+    for note in result.notes[:SHOWN_NOTES]:
+        print(note)
+    if len(result.notes) > SHOWN_NOTES:
+        print(f"... and {len(result.notes) - SHOWN_NOTES} more notes")
+    skipped = ", ".join(f"{count} {why}" for why, count in result.skipped.items())
+    if result.problems:
+        for problem in result.problems:
+            print(problem)
+        count = f"{len(result.problems)} problem{'s' if len(result.problems) != 1 else ''}"
+        print(f"{count}: content/ is unchanged; fix the PO file and import it again")
+        return 1
+    print(f"{result.language}: {result.imported} translations imported into {len(result.files)} files")
+    if skipped:
+        print(f"skipped (learners read Vietnamese there): {skipped}")
     return 0
 
 

@@ -57,8 +57,8 @@ class Fields:
     def optional_text(self, key: str) -> str | None:
         return self.text(key, required=False) or None
 
-    def identifier(self, key: str = "id") -> str:
-        value = self.text(key)
+    def identifier(self, key: str = "id", required: bool = True) -> str:
+        value = self.text(key, required)
         if value and not ID_PATTERN.match(value):
             self.report(key, f"id '{value}' must be lowercase letters, digits and dashes")
         return value

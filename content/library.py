@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from content import languages
 from content.check import check
+from content.fallback import complete_curricula, complete_ui
 from content.loader import CONTENT_ROOT
 from content.model import Curriculum, Module, Named
 
-DEFAULT_LANGUAGE = "vi"
+DEFAULT_LANGUAGE = languages.REFERENCE_LANGUAGE
 
 
 class ContentError(Exception):
@@ -36,12 +38,28 @@ def words_key(text: str) -> str:
 
 @dataclass(frozen=True)
 class Library:
+    """The content as flows use it: every language complete.
+
+    Built from what the loader read, where a partial translation lacks lessons, tips or interface
+    strings; `__post_init__` fills those from Vietnamese (see `content.fallback`), so
+    `curricula[code]` and `ui[code]` hold everything a learner in `code` can be sent.
+    """
+
     curricula: dict[str, Curriculum]
     ui: dict[str, dict[str, str]]
     provinces: tuple[Named, ...]
     groups: tuple[Named, ...]
     reporting: tuple[Named, ...]
     media_root: Path
+    # The languages a learner may choose; decided on the ui files as written, before the fallback
+    # gives every language the reference's strings.
+    offered: tuple[str, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        # Frozen for everyone else; completing the content once here keeps every reader simple.
+        object.__setattr__(self, "offered", languages.offered(self.ui))
+        object.__setattr__(self, "curricula", complete_curricula(self.curricula))
+        object.__setattr__(self, "ui", complete_ui(self.ui))
 
     @classmethod
     def load(cls, root: Path = CONTENT_ROOT) -> Library:
@@ -61,9 +79,13 @@ class Library:
 
     @property
     def languages(self) -> tuple[str, ...]:
-        return tuple(sorted(self.ui))
+        """Offered to learners, sorted by code: a partial translation is offered once its ui file
+        has `language.name` and `language.ask` (see `content.languages.offered`)."""
+        return self.offered
 
     def curriculum(self, language: str) -> Curriculum:
+        """The whole course in `language`: what it has not translated is the Vietnamese lesson,
+        tip or drill, so ids, order and progress are the same in every language."""
         return self.curricula.get(language) or self.curricula[DEFAULT_LANGUAGE]
 
     @cached_property

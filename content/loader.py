@@ -3,6 +3,10 @@
 Problems about one item in one file (a missing field, a text over Telegram's limit, a question
 without exactly one right answer, broken markup) are found here, where the line is known.
 Comparisons between languages live in `content.check`.
+
+A file of a partial language (see `content.languages`) is read with the same checks on what it
+holds (markup, limits, ids, sources), but a text or a list it leaves out is no problem: it has not
+been translated yet, and the library serves the Vietnamese one instead.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from typing import Any
 
 from content import limits
 from content.fields import Fields
+from content.languages import COMPLETE_LANGUAGES, is_partial
 from content.markup import has_markup, markup_problems, visible_length
 from content.model import Curriculum, Drill, Lesson, Module, Named, Option, Question, Tip
 from content.problems import Problems
@@ -111,8 +116,8 @@ def _check_plain(fields: Fields, key: str, value: str, limit: int) -> None:
         fields.report(key, f"'{key}' is {len(value)} characters, over the limit of {limit}")
 
 
-def _check_sources(fields: Fields, sources: tuple[str, ...], loaded: Loaded) -> None:
-    if not sources:
+def _check_sources(fields: Fields, sources: tuple[str, ...], loaded: Loaded, required: bool = True) -> None:
+    if required and not sources:
         fields.report("sources", "cite at least one source id")
     for source in sources:
         if source not in loaded.sources:
@@ -146,19 +151,25 @@ def _read_module(path: Path, loaded: Loaded, track: bool = False) -> Module | No
     if data is None:
         return None
     language = path.stem
+    complete = not is_partial(language)
     top = Fields(data, path, loaded.problems, "file")
     header = top.sub("module")
     module_id = header.identifier()
     _remember(loaded, language, module_id, path, header.line)
-    group = _track_group(header, path, loaded) if track else None
-    lessons = [_read_lesson(item, path, module_id, loaded) for item in top.items("lessons")]
-    if not lessons:
+    group = None
+    if track:
+        # A partial track file may leave out its group: the folder names it.
+        group = _track_group(header, path, loaded) if complete or "group" in header.data else path.parent.name
+    lessons = [_read_lesson(item, path, module_id, loaded) for item in top.items("lessons", complete)]
+    if not lessons and complete:
         top.report("lessons", "a module needs at least one lesson")
+    # A partial file may leave out the order; -1 then, and the library takes the reference's.
+    order = -1 if track or not (complete or "order" in header.data) else header.integer("order")
     return Module(
         module_id,
-        -1 if track else header.integer("order"),
-        header.text("title"),
-        header.text("summary"),
+        order,
+        header.text("title", complete),
+        header.text("summary", complete),
         tuple(lessons),
         group,
     )
@@ -192,50 +203,55 @@ def _track_group(header: Fields, path: Path, loaded: Loaded) -> str:
 
 def _read_lesson(item: Any, path: Path, module_id: str, loaded: Loaded) -> Lesson:
     fields = Fields(item, path, loaded.problems, "lesson")
+    complete = not is_partial(path.stem)
     lesson_id = fields.identifier()
     fields.where = f"lesson {lesson_id or '?'}"
     _remember(loaded, path.stem, lesson_id, path, fields.line)
     if lesson_id and module_id and not lesson_id.startswith(f"{module_id}-"):
         fields.report("id", f"lesson id must start with its module id '{module_id}-'")
-    title, text, today = fields.text("title"), fields.text("text"), fields.text("today")
+    title, text, today = (fields.text(key, complete) for key in ("title", "text", "today"))
     for key, value in (("title", title), ("text", text), ("today", today)):
         _check_html(fields, key, value, limits.MESSAGE_CHARS)
     total = sum(visible_length(v) for v in (title, text, today)) + limits.LESSON_FRAME_CHARS
     if total > limits.MESSAGE_CHARS:
         fields.report("text", f"the lesson message would be {total} characters, over {limits.MESSAGE_CHARS}")
-    sources = fields.texts("sources")
-    _check_sources(fields, sources, loaded)
+    sources = fields.texts("sources", complete)
+    _check_sources(fields, sources, loaded, complete)
     image, voice = fields.optional_text("image"), fields.optional_text("voice")
     for key, media in (("image", image), ("voice", voice)):
         if media and not (loaded.root / "media" / media).is_file():
             fields.report(key, f"media file content/media/{media} does not exist")
-    questions = tuple(_read_question(q, path, loaded) for q in fields.items("questions"))
-    if len(questions) < limits.MIN_QUESTIONS_PER_LESSON:
+    questions = tuple(_read_question(q, path, loaded) for q in fields.items("questions", complete))
+    if complete and len(questions) < limits.MIN_QUESTIONS_PER_LESSON:
         fields.report("questions", f"a lesson needs at least {limits.MIN_QUESTIONS_PER_LESSON} questions")
     return Lesson(lesson_id, module_id, title, text, today, sources, questions, image, voice)
 
 
 def _read_question(item: Any, path: Path, loaded: Loaded) -> Question:
     fields = Fields(item, path, loaded.problems, "question")
+    complete = not is_partial(path.stem)
     question_id = fields.identifier()
     fields.where = f"question {question_id or '?'}"
     _remember(loaded, path.stem, question_id, path, fields.line)
-    question = fields.text("question")
+    question = fields.text("question", complete)
     _check_plain(fields, "question", question, limits.POLL_QUESTION_CHARS)
-    explanation = fields.text("explanation")
+    explanation = fields.text("explanation", complete)
     _check_plain(fields, "explanation", explanation, limits.POLL_EXPLANATION_CHARS)
     options = []
-    for raw in fields.items("options"):
+    for raw in fields.items("options", complete):
         option = Fields(
             raw, path, loaded.problems, f"question {question_id} option", fields.line_of("options")
         )
-        text = option.text("text")
+        text = option.text("text", complete)
         _check_plain(option, "text", text, limits.POLL_OPTION_CHARS)
         correct = option.data.get("correct", False)
         if not isinstance(correct, bool):
             option.report("correct", "'correct' must be true or false")
             correct = False
         options.append(Option(text, correct))
+    if not complete and not options:
+        return Question(question_id, question, (), explanation)
+    # A partial file that lists options lists them all, in their places, untranslated ones empty.
     if not limits.MIN_OPTIONS <= len(options) <= limits.MAX_OPTIONS:
         fields.report(
             "options",
@@ -244,7 +260,8 @@ def _read_question(item: Any, path: Path, loaded: Loaded) -> Question:
     right = sum(option.correct for option in options)
     if right != 1:
         fields.report("options", f"has {right} options marked correct; exactly one must be")
-    if len({o.text for o in options}) != len(options):
+    written = [o.text for o in options if o.text]
+    if len(set(written)) != len(written):
         fields.report("options", "two options have the same text")
     return Question(question_id, question, tuple(options), explanation)
 
@@ -254,6 +271,7 @@ def _read_tips(path: Path, loaded: Loaded) -> list[Tip]:
     if data is None:
         return []
     tips = []
+    complete = not is_partial(path.stem)
     for item in Fields(data, path, loaded.problems, "file").items("tips"):
         fields = Fields(item, path, loaded.problems, "tip")
         tip_id = fields.identifier()
@@ -261,24 +279,24 @@ def _read_tips(path: Path, loaded: Loaded) -> list[Tip]:
         _remember(loaded, path.stem, tip_id, path, fields.line)
         tip = Tip(
             tip_id,
-            fields.identifier("family"),
-            fields.text("title"),
-            fields.text("how"),
-            fields.texts("red_flags"),
-            fields.text("action"),
-            fields.text("report"),
-            fields.texts("sources"),
+            fields.identifier("family", complete),
+            fields.text("title", complete),
+            fields.text("how", complete),
+            fields.texts("red_flags", complete),
+            fields.text("action", complete),
+            fields.text("report", complete),
+            fields.texts("sources", complete),
         )
         for key in ("title", "how", "action", "report"):
             _check_html(fields, key, getattr(tip, key), limits.TIP_CHARS)
         for flag in tip.red_flags:
             _check_html(fields, "red_flags", flag, limits.TIP_CHARS)
-        if not tip.red_flags:
+        if complete and not tip.red_flags:
             fields.report("red_flags", "list at least one red flag")
         size = sum(visible_length(t) for t in (tip.title, tip.how, tip.action, tip.report, *tip.red_flags))
         if size > limits.TIP_CHARS:
             fields.report("how", f"the tip is {size} characters; keep it under {limits.TIP_CHARS}")
-        _check_sources(fields, tip.sources, loaded)
+        _check_sources(fields, tip.sources, loaded, complete)
         tips.append(tip)
     return tips
 
@@ -288,6 +306,7 @@ def _read_drills(path: Path, loaded: Loaded) -> list[Drill]:
     if data is None:
         return []
     drills = []
+    complete = not is_partial(path.stem)
     for item in Fields(data, path, loaded.problems, "file").items("drills"):
         fields = Fields(item, path, loaded.problems, "drill")
         drill_id = fields.identifier()
@@ -295,24 +314,24 @@ def _read_drills(path: Path, loaded: Loaded) -> list[Drill]:
         _remember(loaded, path.stem, drill_id, path, fields.line)
         drill = Drill(
             drill_id,
-            fields.text("channel"),
-            fields.text("sender"),
-            fields.text("message"),
-            fields.text("verdict"),
-            fields.texts("signs"),
-            fields.texts("sources"),
+            fields.text("channel", complete),
+            fields.text("sender", complete),
+            fields.text("message", complete),
+            fields.text("verdict", complete),
+            fields.texts("signs", complete),
+            fields.texts("sources", complete),
         )
         _check_html(fields, "message", drill.message, limits.DRILL_MESSAGE_CHARS)
         _check_html(fields, "sender", drill.sender, limits.POLL_OPTION_CHARS)
         for sign in drill.signs:
             _check_html(fields, "signs", sign, limits.TIP_CHARS)
-        if drill.verdict not in limits.VERDICTS:
+        if drill.verdict not in limits.VERDICTS and (complete or drill.verdict):
             fields.report("verdict", f"verdict must be one of {', '.join(limits.VERDICTS)}")
-        if drill.channel not in limits.CHANNELS:
+        if drill.channel not in limits.CHANNELS and (complete or drill.channel):
             fields.report("channel", f"channel must be one of {', '.join(limits.CHANNELS)}")
-        if not drill.signs:
+        if complete and not drill.signs:
             fields.report("signs", "list at least one sign")
-        _check_sources(fields, drill.sources, loaded)
+        _check_sources(fields, drill.sources, loaded, complete)
         drills.append(drill)
     return drills
 
@@ -327,15 +346,18 @@ def _read_named(path: Path, key: str, loaded: Loaded) -> tuple[Named, ...]:
         item_id = fields.identifier()
         _remember(loaded, "*", f"{key}:{item_id}", path, fields.line)
         names = fields.translations("name")
-        missing = set(loaded.ui) - set(names)
+        # Reference files are written by the project, in its complete languages; a partial
+        # language is shown these names in Vietnamese (`Named.name`).
+        required = set(loaded.ui) & COMPLETE_LANGUAGES
+        missing = required - set(names)
         if missing:
             fields.report("name", f"name missing in {', '.join(sorted(missing))}")
         extra = {k: v for k, v in fields.data.items() if k not in {"id", "name", "aliases"}}
         for field_name, value in extra.items():
-            if isinstance(value, dict) and set(loaded.ui) - set(value):
+            if isinstance(value, dict) and required - set(value):
                 fields.report(
                     field_name,
-                    f"'{field_name}' missing in {', '.join(sorted(set(loaded.ui) - set(value)))}",
+                    f"'{field_name}' missing in {', '.join(sorted(required - set(value)))}",
                 )
         result.append(Named(item_id, names, fields.texts("aliases", required=False), extra))
     return tuple(result)

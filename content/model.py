@@ -145,4 +145,5 @@ class Named:
     extra: dict[str, object] = field(default_factory=dict)
 
     def name(self, language: str) -> str:
-        return self.names.get(language) or next(iter(self.names.values()))
+        """In `language`, else in Vietnamese (a partial translation has no reference names)."""
+        return self.names.get(language) or self.names.get("vi") or next(iter(self.names.values()))

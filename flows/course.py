@@ -54,3 +54,16 @@ def is_lesson(library: Library, lesson_id: str) -> bool:
 
 def is_question(library: Library, question_id: str) -> bool:
     return question(library, "vi", question_id) is not None
+
+
+_LESSON_IDS: dict[int, tuple[Module, frozenset[str]]] = {}
+
+
+def lesson_ids(module: Module) -> frozenset[str]:
+    """A module's lesson ids as a set, built once per module: progress counts what a learner
+    finished in each module on every /progress, and a set intersection beats a scan."""
+    cached = _LESSON_IDS.get(id(module))
+    if cached is None or cached[0] is not module:
+        cached = (module, frozenset(lesson.id for lesson in module.lessons))
+        _LESSON_IDS[id(module)] = cached
+    return cached[1]

@@ -21,7 +21,7 @@ def show(state: LearnerState, ctx: Context) -> Outcome:
         t(
             "progress.module",
             title=m.title,
-            done=sum(lesson.id in state.completed for lesson in m.lessons),
+            done=len(state.completed & course.lesson_ids(m)),
             total=len(m.lessons),
         )
         for m in course.modules(ctx.library, state.lang, state.group)

@@ -154,8 +154,13 @@ def save(
         new = {"channel": bot.channel, "bot_id": bot.bot_id, "chat_id": state.chat_id, "created_at": now}
         return int(connection.execute(_INSERT, {**new, **values}).scalar_one())
     if not changed and state == to_state(row):
-        # Nothing changed (help, progress, a stray sticker): only remember the update as handled.
-        connection.execute(_NOTE_UPDATE, {"learner_id": row["id"], "recent_updates": recent})
+        # Nothing changed (help, progress, a stray sticker): nothing to write, unless reminders
+        # must start over because the learner wrote. A redelivery of such an update is caught by
+        # the update memory in front of every channel (store.recent_updates); only one in flight
+        # when the process died can be answered again, and answering it changes nothing. Not
+        # writing spares a commit, which is most of a read-only turn's cost on SQLite.
+        if row["reminders_sent"]:
+            connection.execute(_NOTE_UPDATE, {"learner_id": row["id"], "recent_updates": recent})
     else:
         connection.execute(_UPDATE, {"learner_id": row["id"], **_columns(state, recent, now)})
     return int(row["id"])

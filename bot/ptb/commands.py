@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Bot, BotCommand, BotCommandScopeAllPrivateChats
 
-from bot.telegram.commands import COMMANDS
+from bot.telegram.commands import COMMANDS, menu_languages
 from content.library import DEFAULT_LANGUAGE, Library
 
 
@@ -16,5 +16,5 @@ def commands_for(library: Library, language: str) -> list[BotCommand]:
 async def register_commands(bot: Bot, library: Library) -> None:
     scope = BotCommandScopeAllPrivateChats()
     await bot.set_my_commands(commands_for(library, DEFAULT_LANGUAGE), scope=scope)
-    for language in library.languages:
+    for language in menu_languages(library):
         await bot.set_my_commands(commands_for(library, language), scope=scope, language_code=language)

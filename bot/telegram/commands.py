@@ -10,6 +10,12 @@ from content.library import DEFAULT_LANGUAGE, Library
 COMMANDS = ("lesson", "progress", "settings", "help", "start", "stop", "mydata", "forget")
 
 
+def menu_languages(library: Library) -> tuple[str, ...]:
+    """Telegram takes a command menu per two-letter ISO 639-1 code only; a language with a
+    three-letter code (most minority languages: hmn, tyz) sees the default, Vietnamese, menu."""
+    return tuple(code for code in library.languages if len(code) == 2 and code.isalpha())
+
+
 def commands_for(library: Library, language: str) -> list[BotCommand]:
     strings = library.ui[language]
     return [BotCommand(command=name, description=strings[f"commands.{name}"]) for name in COMMANDS]
@@ -18,5 +24,5 @@ def commands_for(library: Library, language: str) -> list[BotCommand]:
 async def register_commands(bot: Bot, library: Library) -> None:
     scope = BotCommandScopeAllPrivateChats()
     await bot.set_my_commands(commands_for(library, DEFAULT_LANGUAGE), scope=scope)
-    for language in library.languages:
+    for language in menu_languages(library):
         await bot.set_my_commands(commands_for(library, language), scope=scope, language_code=language)

@@ -142,6 +142,13 @@ def test_decomposed_and_composed_input_look_the_same() -> None:
     assert _blocks(**decomposed) == _blocks()
 
 
+def test_a_long_code_is_still_drawn_whole() -> None:
+    """A cut code could not be checked, so codes far longer than any real one still fit."""
+    blocks = _blocks(code="A1B2C3D4E5" * 5)
+    assert blocks["code"].lines == ("A1B2C3D4E5" * 5,)
+    assert blocks["verify"].lines == ("/verify_" + "A1B2C3D4E5" * 5,)
+
+
 def test_emoji_are_dropped_and_a_name_of_nothing_drawable_is_refused() -> None:
     assert _blocks(name="Bà Lan 🌸\n")["name"].lines == ("Bà Lan",)
     with pytest.raises(UndrawableText):
@@ -174,6 +181,8 @@ def test_long_text_stays_inside_its_slot_and_the_border(case: str) -> None:
         assert right <= CONTENT_RIGHT, slot.field
         assert slot.top <= top and bottom <= slot.top + slot.height, slot.field
     assert blocks["name"].lines[-1].endswith("…")  # cut short, and visibly so
+    if case == "long words":  # cut between words, so no name is shown misspelt
+        assert blocks["name"].lines[-1].removesuffix("…").split()[-1] in fields["name"].split()
 
     image = Image.open(io.BytesIO(render_certificate(**fields, language="vi")))
     # Pixels, not the layout's word: the outer margin and the band between the inner frame and
