@@ -23,7 +23,7 @@ from aiohttp import web
 from telegram import Bot, Update
 
 from bot.ptb.commands import register_commands
-from bot.settings import SettingsError
+from bot.telegram_webhook import webhook_target
 
 if TYPE_CHECKING:
     from bot.ptb.channel import PtbBot, PtbChannel
@@ -47,16 +47,11 @@ def parse_update(body: dict[str, Any], bot: Bot) -> Update | None:
 
 class PtbWebhook:
     def __init__(self, channel: PtbChannel) -> None:
-        settings = channel.settings
-        if not settings.webhook_url:
-            raise SettingsError("setting WEBHOOK_URL: missing (needed for --webhook)")
-        if not settings.webhook_secret:
-            raise SettingsError("setting WEBHOOK_SECRET: missing (needed for --webhook)")
         self.channel = channel
-        self.secret = settings.webhook_secret
-        self.base_url = settings.webhook_url.rstrip("/")
+        self.base_url, self.secret = webhook_target(channel.settings)
         self.several = len(channel.bots) > 1
-        self._slots = asyncio.Semaphore(settings.update_concurrency)  # shared by the bots, as aiogram's
+        # shared by the bots, as aiogram's
+        self._slots = asyncio.Semaphore(channel.settings.update_concurrency)
         self._tasks: set[asyncio.Task[None]] = set()
 
     def url(self, bot: PtbBot) -> str:

@@ -24,9 +24,9 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_applicati
 from aiohttp import web
 from pydantic import ValidationError
 
-from bot.settings import SettingsError
 from bot.telegram.channel import ALLOWED_UPDATES, AiogramChannel, log
 from bot.telegram.commands import register_commands
+from bot.telegram_webhook import webhook_target
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
@@ -84,14 +84,8 @@ class TelegramWebhook:
     """The aiogram channel's webhook: its routes on the shared web server, and setWebhook."""
 
     def __init__(self, channel: AiogramChannel) -> None:
-        settings = channel.settings
-        if not settings.webhook_url:
-            raise SettingsError("setting WEBHOOK_URL: missing (needed for --webhook)")
-        if not settings.webhook_secret:
-            raise SettingsError("setting WEBHOOK_SECRET: missing (needed for --webhook)")
         self.channel = channel
-        self.secret = settings.webhook_secret
-        self.base_url = settings.webhook_url.rstrip("/")
+        self.base_url, self.secret = webhook_target(channel.settings)
         self.several = len(channel.handles) > 1
         self.handlers: list[BoundedRequestHandler] = []
 

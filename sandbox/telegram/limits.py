@@ -25,6 +25,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Union
 
+from sandbox.token_bucket import TokenBucket
+
 
 @dataclass(frozen=True, slots=True)
 class FloodLimits:
@@ -78,32 +80,6 @@ class Window:
 
 
 Limiter = Union["TokenBucket", Window]
-
-
-class TokenBucket:
-    """``capacity`` tokens, refilled continuously at ``rate`` tokens per second."""
-
-    __slots__ = ("capacity", "rate", "stamp", "tokens")
-
-    def __init__(self, capacity: float, rate: float, now: float) -> None:
-        self.capacity = max(capacity, 1.0)
-        self.rate = rate
-        self.tokens = self.capacity
-        self.stamp = now
-
-    def wait_time(self, now: float) -> float:
-        """Seconds until a token is available (0 if one is available now)."""
-        if now > self.stamp:
-            self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
-            self.stamp = now
-        if self.tokens >= 1.0:
-            return 0.0
-        if self.rate <= 0:
-            return math.inf
-        return (1.0 - self.tokens) / self.rate
-
-    def take(self, now: float) -> None:
-        self.tokens -= 1.0
 
 
 class FloodGate:

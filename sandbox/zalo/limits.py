@@ -15,6 +15,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from sandbox.token_bucket import TokenBucket
+
 
 @dataclass(frozen=True, slots=True)
 class RateLimits:
@@ -27,27 +29,6 @@ class RateLimits:
     @property
     def enabled(self) -> bool:
         return self.per_chat_per_second is not None or self.global_per_second is not None
-
-
-class TokenBucket:
-    """``capacity`` tokens refilled continuously at ``rate`` per second."""
-
-    __slots__ = ("capacity", "rate", "stamp", "tokens")
-
-    def __init__(self, rate: float, now: float) -> None:
-        self.rate = rate
-        self.capacity = max(rate, 1.0)
-        self.tokens = self.capacity
-        self.stamp = now
-
-    def wait_time(self, now: float) -> float:
-        """Seconds until a token is available (0 if one is now)."""
-        if now > self.stamp:
-            self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
-            self.stamp = now
-        if self.tokens >= 1.0:
-            return 0.0
-        return math.inf if self.rate <= 0 else (1.0 - self.tokens) / self.rate
 
 
 class RateGate:
@@ -74,16 +55,18 @@ class RateGate:
         buckets: list[TokenBucket] = []
         if limits.global_per_second is not None:
             if self._global is None:
-                self._global = TokenBucket(limits.global_per_second, now)
+                self._global = TokenBucket(limits.global_per_second, limits.global_per_second, now)
             buckets.append(self._global)
         if limits.per_chat_per_second is not None:
             bucket = self._chats.get(chat_id)
             if bucket is None:
-                bucket = self._chats[chat_id] = TokenBucket(limits.per_chat_per_second, now)
+                bucket = self._chats[chat_id] = TokenBucket(
+                    limits.per_chat_per_second, limits.per_chat_per_second, now
+                )
             buckets.append(bucket)
         wait = max(bucket.wait_time(now) for bucket in buckets)
         if wait > 0:
             return max(1, math.ceil(wait)) if math.isfinite(wait) else 3600
         for bucket in buckets:
-            bucket.tokens -= 1.0
+            bucket.take(now)
         return None
