@@ -12,8 +12,6 @@ acknowledged, so a crowd slows Telegram's pushes instead of piling up tasks and 
 from __future__ import annotations
 
 import asyncio
-import hmac
-import json
 import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
@@ -24,6 +22,7 @@ from telegram import Bot, Update
 
 from bot.ptb.commands import register_commands
 from bot.telegram_webhook import webhook_target
+from bot.webhook_request import accepted_body
 
 if TYPE_CHECKING:
     from bot.ptb.channel import PtbBot, PtbChannel
@@ -67,15 +66,9 @@ class PtbWebhook:
         secret = self.secret.encode()
 
         async def receive(request: web.Request) -> web.Response:
-            given = request.headers.get(SECRET_HEADER, "").encode("utf-8", "surrogateescape")
-            if not hmac.compare_digest(given, secret):
-                return web.Response(text="Unauthorized", status=401)
-            try:
-                body: Any = json.loads(await request.read())
-            except (ValueError, UnicodeDecodeError):
-                return web.Response(text="the body is not JSON", status=400)
-            if not isinstance(body, dict):
-                return web.Response(text="the body is not an update object", status=400)
+            body = await accepted_body(request, SECRET_HEADER, secret)
+            if isinstance(body, web.Response):
+                return body
             update = parse_update(body, bot.app.bot)
             if update is None:
                 return web.Response(text="the body is not a Telegram update", status=400)

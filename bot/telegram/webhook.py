@@ -13,9 +13,6 @@ acknowledged, so a crowd slows Telegram's pushes instead of piling up tasks and 
 from __future__ import annotations
 
 import asyncio
-import hmac
-import json
-from typing import Any
 from urllib.parse import urlsplit
 
 from aiogram import Bot, Dispatcher
@@ -27,6 +24,7 @@ from pydantic import ValidationError
 from bot.telegram.channel import ALLOWED_UPDATES, AiogramChannel, log
 from bot.telegram.commands import register_commands
 from bot.telegram_webhook import webhook_target
+from bot.webhook_request import accepted_body, secret_matches
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
@@ -42,19 +40,13 @@ class BoundedRequestHandler(SimpleRequestHandler):
         self._tasks: set[asyncio.Task[None]] = set()
 
     def verify_secret(self, telegram_secret_token: str, bot: Bot) -> bool:
-        given = telegram_secret_token.encode("utf-8", "surrogateescape")
-        return hmac.compare_digest(given, self._secret)
+        return secret_matches(telegram_secret_token, self._secret)
 
     async def handle(self, request: web.Request) -> web.Response:
         bot = await self.resolve_bot(request)
-        if not self.verify_secret(request.headers.get(SECRET_HEADER, ""), bot):
-            return web.Response(body="Unauthorized", status=401)
-        try:
-            body: Any = json.loads(await request.read())
-        except (ValueError, UnicodeDecodeError):
-            return web.Response(text="the body is not JSON", status=400)
-        if not isinstance(body, dict):
-            return web.Response(text="the body is not an update object", status=400)
+        body = await accepted_body(request, SECRET_HEADER, self._secret)
+        if isinstance(body, web.Response):
+            return body
         try:
             update = Update.model_validate(body, context={"bot": bot})
         except ValidationError:

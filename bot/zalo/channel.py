@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hmac
-import json
 import logging
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,6 +17,7 @@ from aiohttp import web
 
 from bot.bootstrap import Core
 from bot.settings import SettingsError
+from bot.webhook_request import accepted_body
 from bot.zalo.client import ZaloClient, ZaloError
 from bot.zalo.outgoing import ZaloOutgoing
 from bot.zalo.routes import ZaloRoutes
@@ -129,15 +128,9 @@ class ZaloChannel:
 
     def _receiver(self, bot: _ZaloBot, secret: bytes) -> Any:
         async def receive(request: web.Request) -> web.Response:
-            given = request.headers.get(SECRET_HEADER, "").encode("utf-8", "surrogateescape")
-            if not hmac.compare_digest(given, secret):
-                return web.Response(text="Unauthorized", status=401)
-            try:
-                update = json.loads(await request.read())
-            except (ValueError, UnicodeDecodeError):
-                return web.Response(text="the body is not JSON", status=400)
-            if not isinstance(update, dict):
-                return web.Response(text="the body is not an update object", status=400)
+            update = await accepted_body(request, SECRET_HEADER, secret)
+            if isinstance(update, web.Response):
+                return update
             await self._dispatch(bot, update)
             return web.json_response({"ok": True})
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from bot.zalo.client import ZaloError, ZaloForbidden
+from bot.zalo.client import ZaloError, ZaloForbidden, ZaloRetryAfter
 from bot.zalo.events import from_update
 from bot.zalo.outgoing import ZaloOutgoing
 from bot.zalo.show import ZaloCall, answered_calls, calls
@@ -67,6 +67,6 @@ class ZaloRoutes:
             try:
                 await self.out.send(chat_id, part, lane)
                 return
-            except ZaloError as error:
-                if getattr(error, "error_code", None) != 429 or attempt == REPLY_429_TRIES - 1:
+            except ZaloRetryAfter:
+                if attempt == REPLY_429_TRIES - 1:
                     raise
