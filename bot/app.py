@@ -22,6 +22,7 @@ from aiohttp import web
 from bot.bootstrap import Core, open_core
 from bot.channel import Channel
 from bot.settings import Settings, SettingsError
+from bot.web.server import DEFAULT_LISTEN, serve_web, web_app
 from content.library import Library
 from scheduler.budget import Limits, SendBudget, open_budget
 from scheduler.delivery import DeliveryWorker
@@ -177,6 +178,10 @@ async def run_roles(app: App, roles: set[str], webhook: bool = False) -> None:
     scheduler: SchedulerService | None = None
     if "delivery" in roles:
         tasks += [asyncio.create_task(worker.run(stop)) for worker in delivery_workers(app)]
+    web_task: asyncio.Task[None] | None = None
+    if "web" in roles:
+        listen = app.settings.dashboard_listen or DEFAULT_LISTEN
+        web_task = asyncio.create_task(serve_web(web_app(app.database, app.library), listen))
     if "scheduler" in roles:
         scheduler = SchedulerService(
             app.database,
@@ -197,6 +202,9 @@ async def run_roles(app: App, roles: set[str], webhook: bool = False) -> None:
         stop.set()
         if scheduler is not None:
             await scheduler.stop()
+        if web_task is not None:
+            web_task.cancel()  # the web server has no stop event: it ends when cancelled
+            tasks.append(web_task)
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await asyncio.wait_for(task, 10)

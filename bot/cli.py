@@ -24,9 +24,10 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--webhook", action="store_true", help="serve a webhook instead of long polling")
     run.add_argument(
         "--role",
-        choices=("all", "bot", "scheduler", "delivery"),
+        choices=("all", "bot", "scheduler", "delivery", "web"),
         default="all",
-        help="which part to run in this process (default: all of them)",
+        help="which part to run in this process (default: all of them, and the web server when "
+        "DASHBOARD_LISTEN is set)",
     )
     chat = commands.add_parser("chat", help="try the bot in this terminal, no Telegram account needed")
     chat.add_argument(
@@ -118,8 +119,16 @@ def _translation(args: argparse.Namespace) -> int:
     return 0
 
 
+def _roles(role: str, web: bool) -> set[str]:
+    from bot.app import ROLES
+
+    if role != "all":
+        return {role}
+    return {*ROLES, "web"} if web else set(ROLES)
+
+
 async def _run(webhook: bool, role: str) -> None:
-    from bot.app import ROLES, build_app, run_roles
+    from bot.app import build_app, run_roles
 
     settings = load_settings()
     if not settings.tokens and not settings.zalo_tokens and not webhook and role == "all":
@@ -136,7 +145,7 @@ async def _run(webhook: bool, role: str) -> None:
         if running is not None:
             loop.add_signal_handler(signum, running.cancel)
     try:
-        await run_roles(app, set(ROLES) if role == "all" else {role}, webhook=webhook)
+        await run_roles(app, _roles(role, settings.dashboard_listen is not None), webhook=webhook)
     except asyncio.CancelledError:
         logging.getLogger("hocvuso").info("stopped")
     finally:

@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     # Zalo documents no limits: a conservative global pace per bot, per-chat pacing as on Telegram.
     zalo_send_rate: float = Field(default=10.0, gt=0, le=1000)
     media_base_url: str | None = Field(default=None, pattern=r"^https?://")  # public base of content/media
+    dashboard_listen: str | None = None  # host:port of the web server (certificate check, media, dashboard)
+    dashboard_url: str | None = Field(default=None, pattern=r"^https?://")  # its public address
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -114,14 +116,14 @@ class Settings(BaseSettings):
             raise ValueError("use sqlite+aiosqlite:///... or postgresql+asyncpg://...")
         return value
 
-    @field_validator("telegram_api_url", "redis_url", "zalo_api_url", "media_base_url")
+    @field_validator("telegram_api_url", "redis_url", "zalo_api_url", "media_base_url", "dashboard_url")
     @classmethod
     def _url(cls, value: str | None) -> str | None:
         if value is not None and "://" not in value:
             raise ValueError("must be a URL such as http://host:port")
         return value.rstrip("/") if value else value
 
-    @field_validator("webhook_listen", "zalo_webhook_listen")
+    @field_validator("webhook_listen", "zalo_webhook_listen", "dashboard_listen")
     @classmethod
     def _host_port(cls, value: str | None) -> str | None:
         if value is None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flows import course, daily, fallback, lesson, onboarding, privacy, progress, settings
+from flows import certificates, course, daily, fallback, lesson, onboarding, privacy, progress, settings
 from flows.context import Context
 from flows.events import Blocked, Command, Event, Press, Text, Unblocked, Unsupported
 from flows.menu import menu_command, with_menu
@@ -46,6 +46,8 @@ def _route(state: LearnerState, event: Event, ctx: Context) -> Outcome:
             return Outcome(state.but(active=True), persist=state.step != Step.NEW)
         case Command(name="start"):
             return _start(state, ctx)
+        case Command() if (code := certificates.code_in(event)) is not None:
+            return certificates.verify(state, ctx, code)
         case Text() | Unsupported() if state.step == Step.NEW and ctx.first_message_starts:
             return onboarding.begin(state, ctx)
         case _ if state.step == Step.NEW:
@@ -135,6 +137,10 @@ def _press(state: LearnerState, ctx: Context, raw: str) -> Outcome:
                 outcome = settings.close(state, ctx)
             case "forget":
                 outcome = privacy.confirm_forget(state, ctx, arg)
+            case "certname":
+                outcome = certificates.choose_name(state, ctx, None)
+            case "retake" if course.is_lesson(ctx.library, arg):
+                outcome = lesson.retake(state, ctx, arg)
     return outcome if outcome is not None else fallback.stale_button(state, ctx)
 
 
@@ -144,4 +150,6 @@ def _text(state: LearnerState, ctx: Context, text: str) -> Outcome:
         return _press(state, ctx, token)
     if state.step in _SETUP:
         return onboarding.answer_text(state, ctx, text)
+    if state.step == Step.CERT_NAME:
+        return certificates.choose_name(state, ctx, text) or fallback.not_understood(state, ctx)
     return fallback.not_understood(state, ctx)

@@ -31,6 +31,9 @@ from flows.tokens import make, number
 REMINDER_VARIANTS = 4
 TIP_REPEAT_DAYS = 30  # a learner never sees the same tip twice within this many days
 REVIEW_DAYS = (1, 3, 7, 21)  # Leitner boxes 1 to 4
+# A daily lesson may replace a pending certificate-name question: it is asked again at the next
+# lesson's end, and a learner who never answers it still gets their lessons.
+LESSON_READY = (Step.READY, Step.CERT_NAME)
 
 
 def daily_lesson(state: LearnerState, ctx: Context) -> Outcome | None:
@@ -39,7 +42,7 @@ def daily_lesson(state: LearnerState, ctx: Context) -> Outcome | None:
     Older adults go at a gentler pace: after a day with a lesson, the next day is a rest day.
     """
     today = ctx.now.date()
-    if not wants_messages(state) or state.step != Step.READY or state.last_study_day == today:
+    if not wants_messages(state) or state.step not in LESSON_READY or state.last_study_day == today:
         return None
     if state.group == GENTLE_GROUP and state.last_study_day == today - timedelta(days=1):
         return None

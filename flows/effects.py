@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flows.certificate_record import CertificateRecord
+
 
 @dataclass(frozen=True, slots=True)
 class QuestionAnswered:
@@ -35,8 +37,15 @@ class ReviewAnswered:
 
 
 @dataclass(frozen=True, slots=True)
+class CertificateIssued:
+    """Kept so that anyone can check the code later; deleted with the learner."""
+
+    record: CertificateRecord
+
+
+@dataclass(frozen=True, slots=True)
 class ForgetLearner:
     """Delete every row about this learner (Decree 13/2023: the right to deletion)."""
 
 
-Effect = QuestionAnswered | LessonFinished | ReviewAnswered | ForgetLearner
+Effect = QuestionAnswered | LessonFinished | ReviewAnswered | CertificateIssued | ForgetLearner

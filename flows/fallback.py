@@ -4,7 +4,7 @@ doing; the learner's state never changes here."""
 
 from __future__ import annotations
 
-from flows import questions
+from flows import certificates, questions
 from flows.context import Context
 from flows.lesson import question_message
 from flows.menu import with_menu
@@ -42,6 +42,8 @@ def pending(state: LearnerState, ctx: Context) -> list[Reply]:
             ),
         )
         return [Message(t("forget.ask"), choices=buttons)]
+    if state.step == Step.CERT_NAME:
+        return certificates.ask_name(state, ctx)[1]
     if state.step == Step.NEW:
         return []
     return [with_menu(t, t("menu.hint"))]

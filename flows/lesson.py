@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from content.markup import escape
 from content.model import Lesson, Question
-from flows import course, streaks
+from flows import certificates, course, streaks
 from flows.context import Context
 from flows.effects import LessonFinished, QuestionAnswered
 from flows.option_order import option_order
@@ -24,7 +24,11 @@ GENTLE_GROUP = "older-adult"
 
 
 def next_lesson_id(state: LearnerState, ctx: Context) -> str | None:
-    return next((i for i in course.order(ctx.library, state.group) if i not in state.completed), None)
+    """The first lesson not yet taken; once all are taken, the first whose quiz is still under
+    60%, so a certificate stays within reach."""
+    order = course.order(ctx.library, state.group)
+    following = next((i for i in order if i not in state.completed), None)
+    return following or next((i for i in order if i not in state.passed), None)
 
 
 def _lesson(state: LearnerState, ctx: Context, lesson_id: str) -> Lesson:
@@ -180,16 +184,26 @@ def feedback(t: Texts, asked: Message, question: Question, right: bool, group: s
     )
 
 
+def retake(state: LearnerState, ctx: Context, lesson_id: str) -> Outcome | None:
+    """Take a finished lesson again, to pass its quiz for the module's certificate."""
+    if state.step not in (Step.READY, Step.CERT_NAME) or lesson_id not in state.completed:
+        return None
+    reading = state.but(step=Step.READING, lesson_id=lesson_id, question_index=0, quiz_correct=0)
+    return Outcome(reading, lesson_messages(reading, ctx, lesson_id), settled=True)
+
+
 def _finish(outcome: Outcome, lesson: Lesson, ctx: Context) -> Outcome:
     state = outcome.state
     today = ctx.now.date()
     streak, freeze_used_on = streaks.after_lesson(state, today)
+    passing = certificates.passed(state.quiz_correct, len(lesson.questions))
     done = state.but(
         step=Step.READY,
         lesson_id=None,
         question_index=0,
         quiz_correct=0,
         completed=state.completed | {lesson.id},
+        passed=state.passed | {lesson.id} if passing else state.passed,
         streak=streak,
         freeze_used_on=freeze_used_on,
         last_study_day=today,
@@ -198,17 +212,26 @@ def _finish(outcome: Outcome, lesson: Lesson, ctx: Context) -> Outcome:
     outcome.effects.append(LessonFinished(lesson.id, state.quiz_correct, len(lesson.questions), ctx.now))
     t = Texts(ctx.library, done.lang)
     score = t("quiz.score", correct=state.quiz_correct, total=len(lesson.questions), streak=done.streak)
+    if not passing:
+        score = f"{score}\n{t('quiz.retake_hint')}"
+    retake_row = () if passing else ((Choice(t("button.retake"), make("retake", lesson.id)),),)
     following = next_lesson_id(done, ctx)
-    if following is None:
-        outcome.replies.append(Message(f"{score}\n\n{t('lesson.all_done')}"))
-        return outcome
-    title = _lesson(done, ctx, following).title
-    key = "lesson.next_gentle" if done.group == GENTLE_GROUP else "lesson.next"
-    buttons = (
-        (Choice(t("button.next_now"), make("lesson")),),
-        (Choice(t("button.later"), make("later")),),
-    )
-    outcome.replies.append(Message(f"{score}\n\n{t(key, title=title)}", choices=buttons))
+    if following is None or following == lesson.id:
+        text = score if following else f"{score}\n\n{t('lesson.all_done')}"
+        outcome.replies.append(Message(text, choices=retake_row))
+    else:
+        title = _lesson(done, ctx, following).title
+        key = "lesson.next_gentle" if done.group == GENTLE_GROUP else "lesson.next"
+        buttons = (
+            (Choice(t("button.next_now"), make("lesson")),),
+            *retake_row,
+            (Choice(t("button.later"), make("later")),),
+        )
+        outcome.replies.append(Message(f"{score}\n\n{t(key, title=title)}", choices=buttons))
+    earned = certificates.after_lesson(done, ctx)
+    outcome.state = earned.state
+    outcome.replies.extend(earned.replies)
+    outcome.effects.extend(earned.effects)
     return outcome
 
 

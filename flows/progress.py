@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flows import course, streaks
+from flows import certificates, course, streaks
 from flows.context import Context
 from flows.lesson import next_lesson_id
 from flows.outcome import Outcome
@@ -37,6 +37,8 @@ def show(state: LearnerState, ctx: Context) -> Outcome:
         streak=current_streak(state, ctx),
         next=_title(state, ctx, following) if following else t("progress.all_done"),
     )
+    if state.certificates:
+        text = f"{text}\n\n{t('progress.certificates')}\n{certificates.listed(state, ctx)}"
     return Outcome(state, [Message(text)])
 
 

@@ -73,4 +73,20 @@ class PersonalData:
     caption: str
 
 
-Reply = Message | Media | PersonalData
+@dataclass(frozen=True, slots=True)
+class Certificate:
+    """A certificate earned: the words of the picture, each already in the learner's language,
+    and the caption that goes with it (with the code as a tappable /verify_CODE). Telegram sends
+    the picture as a photo; Zalo by its link when media are served, the caption alone otherwise."""
+
+    code: str
+    name: str
+    title: str
+    module: str
+    date_text: str
+    project: str
+    language: str
+    caption: str
+
+
+Reply = Message | Media | PersonalData | Certificate

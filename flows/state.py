@@ -24,6 +24,7 @@ class Step(StrEnum):
     READING = "reading"  # a lesson is shown, waiting for "I've read it"
     QUIZ = "quiz"
     FORGET = "forget"  # waiting for the confirmation of /forget
+    CERT_NAME = "cert_name"  # asked how their name should be written on a certificate
 
 
 ONBOARDING = (Step.LANGUAGE, Step.GROUP, Step.PROVINCE, Step.HOUR)
@@ -59,6 +60,9 @@ class LearnerState:
     # (token, letter) of each choice of the last message that offered any: a typed number or
     # letter picks one of these (flows.typed_choices)
     offered: tuple[tuple[str, str], ...] = ()
+    passed: frozenset[str] = field(default_factory=frozenset)  # lessons whose quiz scored 60%+
+    certificates: tuple[tuple[str, str], ...] = ()  # (module id, code) in the order earned
+    certificate_name: str | None = None  # the name printed on certificates, as the learner chose
 
     @property
     def lang(self) -> str:

@@ -37,6 +37,8 @@ ACTIONS: dict[str, int] = {
     "set": 1,  # set:language (settings: change one answer)
     "done": 0,  # close settings
     "forget": 1,  # forget:yes / forget:no
+    "certname": 0,  # print the chat's first name on certificates
+    "retake": 1,  # retake:<lesson id> (a quiz under 60%, taken again for the certificate)
 }
 
 

@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import JSON, Connection, Table, and_, func, literal, literal_column, or_, select
 
 from content.library import Library
+from flows.daily import LESSON_READY
 from flows.lesson import GENTLE_GROUP
 from scheduler.quiet_hours import QuietHours
 from store import learners
@@ -167,7 +168,7 @@ def lessons_and_tips(
     yesterday = clock.today - timedelta(days=1)
     due = and_(
         _base(clock, default_zone),
-        table.c.step == "ready",
+        table.c.step.in_([step.value for step in LESSON_READY]),
         or_(table.c.last_study_day.is_(None), table.c.last_study_day < clock.today),
         # older adults rest the day after a lesson (flows.daily.daily_lesson says the same)
         or_(
@@ -186,7 +187,8 @@ def reminders(connection: Connection, clock: Clock, quiet: QuietHours, default_z
     opened = func.coalesce(table.c.last_opened_on, func.date(table.c.created_at))
     due = and_(
         _base(clock, default_zone),
-        table.c.step != "ready",  # a lesson is waiting, unopened or unfinished
+        # a lesson is waiting, unopened or unfinished
+        table.c.step.not_in([step.value for step in LESSON_READY]),
         _not_queued(f"lesson:{clock.today}"),  # not one sent this hour: that one needs no nudge yet
         opened <= cutoff,
         or_(table.c.last_reminder_on.is_(None), table.c.last_reminder_on <= cutoff),

@@ -11,6 +11,7 @@ never progress.
 from __future__ import annotations
 
 import json
+import secrets
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,15 +21,23 @@ from sqlalchemy import Connection
 from sqlalchemy.engine import RowMapping
 
 from content.library import Library
+from flows.certificates import code_in
 from flows.context import Context
 from flows.conversation import handle
 from flows.daily import next_box
-from flows.effects import Effect, ForgetLearner, LessonFinished, QuestionAnswered, ReviewAnswered
+from flows.effects import (
+    CertificateIssued,
+    Effect,
+    ForgetLearner,
+    LessonFinished,
+    QuestionAnswered,
+    ReviewAnswered,
+)
 from flows.events import Blocked, Event
 from flows.outcome import Outcome
 from flows.replies import PersonalData
 from flows.state import LearnerState
-from store import learners, outbox
+from store import certificates, learners, outbox
 from store.address import BotRef
 from store.chat_locks import ChatLocks, LocalChatLocks
 from store.database import Database
@@ -72,16 +81,31 @@ class Turns:
         return Context(self.library, datetime.now(self.zone), self.first_message_starts)
 
     async def take(
-        self, chat_id: str, event: Event, update_key: str | None, language_hint: str = "vi"
+        self,
+        chat_id: str,
+        event: Event,
+        update_key: str | None,
+        language_hint: str = "vi",
+        display_name: str | None = None,
     ) -> Turn | None:
-        """Handle one event; None when this update was already handled (platforms redeliver)."""
+        """Handle one event; None when this update was already handled (platforms redeliver).
+        `display_name`: the chat's first name, offered when a certificate asks for a name."""
 
         def work(connection: Connection) -> Turn | None:
             row = learners.find(connection, self.bot, chat_id, for_update=True)
             if learners.is_duplicate(row, update_key):
                 return None
             state = learners.to_state(row) if row else LearnerState(chat_id, language_hint=language_hint)
-            outcome = handle(state, event, self.context())
+            code = code_in(event)
+            ctx = Context(
+                self.library,
+                datetime.now(self.zone),
+                self.first_message_starts,
+                display_name=display_name,
+                entropy=secrets.token_bytes(16),
+                certificate=certificates.find(connection, code) if code else None,
+            )
+            outcome = handle(state, event, ctx)
             personal_data = None
             if any(isinstance(reply, PersonalData) for reply in outcome.replies):
                 document = learners.export(connection, row)
@@ -141,6 +165,8 @@ def apply(connection: Connection, learner_id: int, effect: Effect) -> None:
             learners.record_result(
                 connection, learner_id, effect.lesson_id, effect.correct, effect.total, effect.at
             )
+        case CertificateIssued():
+            certificates.add(connection, learner_id, effect.record)
         case ReviewAnswered():
             box = learners.review_box(connection, learner_id, effect.question_id)
             if box is not None:  # not under review (an old or forged button): feedback was all

@@ -23,7 +23,7 @@ from flows.state import LearnerState, Step
 from store import outbox
 from store.address import BotRef
 from store.database import insert_or_update
-from store.models import LearnerRow, LessonResultRow, QuizAnswerRow, ReviewRow
+from store.models import CertificateRow, LearnerRow, LessonResultRow, QuizAnswerRow, ReviewRow
 
 RECENT_UPDATES_KEPT = 32  # enough to recognise a redelivered update, small enough to read per turn
 
@@ -31,19 +31,20 @@ learners_table: Table = LearnerRow.__table__  # type: ignore[assignment]
 results_table: Table = LessonResultRow.__table__  # type: ignore[assignment]
 answers_table: Table = QuizAnswerRow.__table__  # type: ignore[assignment]
 reviews_table: Table = ReviewRow.__table__  # type: ignore[assignment]
+certificates_table: Table = CertificateRow.__table__  # type: ignore[assignment]
 
 # State fields stored under the same name as a column.
 _SAME_NAME = (
     "language", "language_hint", "province", "lesson_hour", "onboarded", "editing", "paused",
     "active", "province_page", "lesson_id", "question_index", "quiz_correct", "answered",
     "correct", "streak", "last_study_day", "freeze_used_on", "last_opened_on", "tip_cursor",
-    "tip_cycle_started",
+    "tip_cycle_started", "certificate_name",
 )  # fmt: skip
 
 
 _WRITTEN = (
     *_SAME_NAME, "step", "group_id", "resume_step", "completed", "recent_updates", "updated_at",
-    "reminders_sent", "offered",
+    "reminders_sent", "offered", "passed", "certificates",
 )  # fmt: skip
 # Built once: statements with bound parameters skip SQLAlchemy's per-call construction and keep
 # the compiled form cached, which is most of a turn's cost otherwise.
@@ -112,6 +113,8 @@ def to_state(row: RowMapping) -> LearnerState:
         resume_step=Step(row["resume_step"]),
         completed=frozenset(row["completed"] or ()),
         offered=tuple((str(token), str(key)) for token, key in row["offered"] or ()),
+        passed=frozenset(row["passed"] or ()),
+        certificates=tuple((str(module), str(code)) for module, code in row["certificates"] or ()),
         **{name: row[name] for name in _SAME_NAME},
     )
 
@@ -131,6 +134,8 @@ def _columns(state: LearnerState, recent: list[str], now: datetime) -> dict[str,
         updated_at=now,
         reminders_sent=0,  # the learner wrote: reminders start over, and a quiet bot wakes up
         offered=[list(pair) for pair in state.offered],
+        passed=sorted(state.passed),
+        certificates=[list(pair) for pair in state.certificates],
     )
     return values
 
@@ -267,7 +272,7 @@ def drop_reviews(connection: Connection, learner_id: int, question_ids: list[str
 
 
 def forget(connection: Connection, learner_id: int) -> None:
-    for table in (answers_table, results_table, reviews_table):
+    for table in (answers_table, results_table, reviews_table, certificates_table):
         connection.execute(delete(table).where(table.c.learner_id == learner_id))
     connection.execute(delete(learners_table).where(learners_table.c.id == learner_id))
 
@@ -279,12 +284,15 @@ def _plain(value: object) -> object:
 def export(connection: Connection, row: RowMapping | None) -> dict[str, Any]:
     """Everything stored about one learner, as plain JSON-ready data (Decree 13/2023: access)."""
     if row is None:
-        return {"learner": None, "lesson_results": [], "quiz_answers": [], "reviews": [], "messages": []}
+        return {
+            "learner": None, "lesson_results": [], "quiz_answers": [], "reviews": [], "certificates": [],
+            "messages": [],
+        }  # fmt: skip
     learner = {key: _plain(value) for key, value in row.items()}
     learner["group"] = learner.pop("group_id", None)
 
     def rows_of(table: Any) -> list[dict[str, Any]]:
-        query = select(table).where(table.c.learner_id == row["id"]).order_by(table.c.id)
+        query = select(table).where(table.c.learner_id == row["id"]).order_by(*table.primary_key.columns)
         found = (connection.execute(query)).mappings()
         return [{k: _plain(v) for k, v in r.items() if k not in ("id", "learner_id")} for r in found]
 
@@ -293,6 +301,7 @@ def export(connection: Connection, row: RowMapping | None) -> dict[str, Any]:
         "lesson_results": rows_of(results_table),
         "quiz_answers": rows_of(answers_table),
         "reviews": rows_of(reviews_table),
+        "certificates": rows_of(certificates_table),
         "messages": [
             {k: _plain(v) for k, v in message.items()}
             for message in outbox.of_chat(connection, BotRef(row["channel"], row["bot_id"]), row["chat_id"])

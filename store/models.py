@@ -76,6 +76,10 @@ class LearnerRow(Base):
     recent_updates: Mapped[list[str]] = mapped_column(JSON, default=list)
     # flows.typed_choices: the choices last offered, so a typed number answers them
     offered: Mapped[list[list[str]]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
+    # lessons whose quiz scored 60% or better, and the certificates earned, for the flows
+    passed: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
+    certificates: Mapped[list[list[str]]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
+    certificate_name: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
@@ -90,6 +94,21 @@ class LessonResultRow(Base):
     correct: Mapped[int] = mapped_column(SmallInteger)
     total: Mapped[int] = mapped_column(SmallInteger)
     finished_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CertificateRow(Base):
+    """A certificate, found by its code when anyone checks it. Deleted with its learner, after
+    which the code is no longer valid."""
+
+    __tablename__ = "certificates"
+    __table_args__ = (Index("ix_certificates_learner", "learner_id"),)
+
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"))
+    module_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(64))
+    language: Mapped[str] = mapped_column(String(8))
+    issued_on: Mapped[date] = mapped_column(Date)
 
 
 class QuizAnswerRow(Base):

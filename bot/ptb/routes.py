@@ -15,7 +15,7 @@ from collections.abc import Callable, Coroutine
 from contextlib import suppress
 from typing import Any
 
-from telegram import CallbackQuery, MaybeInaccessibleMessage, Message, Update
+from telegram import CallbackQuery, MaybeInaccessibleMessage, Message, Update, User
 from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
@@ -76,10 +76,10 @@ class PtbRoutes:
 
         return once
 
-    async def _take(self, chat_id: int, event: Event, update: Update, language: str | None) -> Turn | None:
-        return await self.turns.take(
-            str(chat_id), event, str(update.update_id), events.language_hint(language)
-        )
+    async def _take(self, chat_id: int, event: Event, update: Update, user: User | None) -> Turn | None:
+        language = events.language_hint(user.language_code if user else None)
+        name = user.first_name if user else None
+        return await self.turns.take(str(chat_id), event, str(update.update_id), language, name)
 
     async def _deliver(self, context: Context, chat_id: int, turn: Turn, typed: bool = False) -> None:
         """`typed`: the turn came from a message, so a question answered by typing its number or
@@ -104,8 +104,7 @@ class PtbRoutes:
         start_turn()
         chat_id = message.chat.id
         async with self.turns.send_line(str(chat_id)):
-            language = message.from_user.language_code if message.from_user else None
-            turn = await self._take(chat_id, events.from_message(message), update, language)
+            turn = await self._take(chat_id, events.from_message(message), update, message.from_user)
             if turn is not None:
                 await self._deliver(context, chat_id, turn, typed=True)
 
@@ -124,7 +123,7 @@ class PtbRoutes:
         try:
             async with self.turns.send_line(str(chat_id)):
                 event = events.from_callback_data(query.data)
-                turn = await self._take(chat_id, event, update, query.from_user.language_code)
+                turn = await self._take(chat_id, event, update, query.from_user)
                 if turn is None:
                     answered = True  # a redelivery: the first delivery answered it already
                     return
@@ -171,7 +170,7 @@ class PtbRoutes:
             return
         event = events.from_member_update(member)
         if event is not None:
-            await self._take(member.chat.id, event, update, member.from_user.language_code)
+            await self._take(member.chat.id, event, update, member.from_user)
 
     async def on_error(self, update: object, context: Context) -> None:
         """PTB hands here what a handler raised (the update was forgotten by `_once`)."""

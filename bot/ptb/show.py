@@ -17,9 +17,10 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
+from bot.certificates.drawing import draw, file_name
 from bot.telegram.show import PERSONAL_DATA_FILE
 from bot.telegram_text import button_label, telegram_text
-from flows.replies import Media, Message, PersonalData, Reply
+from flows.replies import Certificate, Media, Message, PersonalData, Reply
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
 
@@ -86,4 +87,12 @@ async def show(
                 filename=PERSONAL_DATA_FILE,
                 caption=reply.caption,
                 parse_mode=ParseMode.HTML,  # aiogram's bot sends it by default: the caption is HTML too
+            )
+        case Certificate():
+            picture = await draw(reply)
+            if picture is None:
+                await send_text(bot, chat_id, Message(reply.caption))
+                return
+            await bot.send_photo(
+                chat_id, picture, caption=reply.caption, parse_mode=ParseMode.HTML, filename=file_name(reply)
             )

@@ -14,7 +14,7 @@ from pathlib import Path
 from aiogram import Bot, F, Router
 from aiogram.enums import ChatType
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest, TelegramForbiddenError
-from aiogram.types import CallbackQuery, ChatMemberUpdated, InaccessibleMessage, Message, Update
+from aiogram.types import CallbackQuery, ChatMemberUpdated, InaccessibleMessage, Message, Update, User
 
 from bot.telegram import events
 from bot.telegram.send_budget import start_turn
@@ -43,18 +43,17 @@ async def _deliver(bot: Bot, turns: Turns, chat_id: int, turn: Turn, typed: bool
         log.warning("reply not delivered", extra={"chat": chat_id, "error": type(error).__name__})
 
 
-async def _take(
-    turns: Turns, chat_id: int, event: Event, update: Update, language: str | None
-) -> Turn | None:
-    return await turns.take(str(chat_id), event, str(update.update_id), events.language_hint(language))
+async def _take(turns: Turns, chat_id: int, event: Event, update: Update, user: User | None) -> Turn | None:
+    language = events.language_hint(user.language_code if user else None)
+    name = user.first_name if user else None
+    return await turns.take(str(chat_id), event, str(update.update_id), language, name)
 
 
 async def on_message(message: Message, bot: Bot, turns: Turns, event_update: Update) -> None:
     start_turn()
     chat_id = message.chat.id
     async with turns.send_line(str(chat_id)):
-        language = message.from_user.language_code if message.from_user else None
-        turn = await _take(turns, chat_id, events.from_message(message), event_update, language)
+        turn = await _take(turns, chat_id, events.from_message(message), event_update, message.from_user)
         if turn is not None:
             await _deliver(bot, turns, chat_id, turn, typed=True)
 
@@ -83,13 +82,7 @@ async def on_press(query: CallbackQuery, bot: Bot, turns: Turns, event_update: U
     answered = False
     try:
         async with turns.send_line(str(chat_id)):
-            turn = await _take(
-                turns,
-                chat_id,
-                events.from_callback(query),
-                event_update,
-                query.from_user.language_code,
-            )
+            turn = await _take(turns, chat_id, events.from_callback(query), event_update, query.from_user)
             if turn is None:
                 answered = True  # a redelivery: the first delivery answered it already
                 return
@@ -109,7 +102,7 @@ async def on_press(query: CallbackQuery, bot: Bot, turns: Turns, event_update: U
 async def on_membership(update: ChatMemberUpdated, turns: Turns, event_update: Update) -> None:
     event = events.from_member_update(update)
     if event is not None:
-        await _take(turns, update.chat.id, event, event_update, update.from_user.language_code)
+        await _take(turns, update.chat.id, event, event_update, update.from_user)
 
 
 def learner_router() -> Router:

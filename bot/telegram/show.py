@@ -18,8 +18,9 @@ from aiogram.types import (
     ReplyKeyboardRemove,
 )
 
+from bot.certificates.drawing import draw, file_name
 from bot.telegram_text import button_label, telegram_text
-from flows.replies import Media, Message, PersonalData, Reply
+from flows.replies import Certificate, Media, Message, PersonalData, Reply
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
 PERSONAL_DATA_FILE = "hocvuso-my-data.json"
@@ -89,3 +90,10 @@ async def show(
         case PersonalData() if personal_data is not None:
             document = BufferedInputFile(personal_data, filename=PERSONAL_DATA_FILE)
             await bot.send_document(chat_id, document, caption=reply.caption)
+        case Certificate():
+            picture = await draw(reply)
+            if picture is None:
+                await send_text(bot, chat_id, Message(reply.caption))
+                return
+            photo = BufferedInputFile(picture, filename=file_name(reply))
+            await bot.send_photo(chat_id, photo, caption=reply.caption, parse_mode=ParseMode.HTML)

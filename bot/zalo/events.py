@@ -20,6 +20,7 @@ class Incoming:
     chat_id: str
     message_id: str | None  # the redelivery key (Zalo updates carry no update id)
     event: Event
+    display_name: str | None = None  # offered when a certificate asks for a name
 
 
 def from_update(update: Any) -> Incoming | None:
@@ -40,7 +41,9 @@ def from_update(update: Any) -> Incoming | None:
         return None
     message_id = message.get("message_id")
     key = str(message_id) if isinstance(message_id, str | int) and str(message_id) else None
-    return Incoming(str(chat_id)[:64], key, _event(str(update.get("event_name", "")), message))
+    name = sender.get("display_name") if isinstance(sender, dict) else None
+    event = _event(str(update.get("event_name", "")), message)
+    return Incoming(str(chat_id)[:64], key, event, name if isinstance(name, str) else None)
 
 
 def _event(name: str, message: dict[str, Any]) -> Event:

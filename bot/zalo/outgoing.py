@@ -31,8 +31,8 @@ class ZaloOutgoing:
             match call:
                 case ZaloText(text=text):
                     await self.client.send_message(chat_id, text)
-                case ZaloPhoto(url=url):
-                    await self.client.send_photo(chat_id, url)
+                case ZaloPhoto(url=url, caption=caption):
+                    await self.client.send_photo(chat_id, url, caption)
         except ZaloRetryAfter as error:
             await self.budget.note_429(self.key, chat, error.retry_after, lane)
             raise

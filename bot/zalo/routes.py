@@ -39,7 +39,9 @@ class ZaloRoutes:
             return
         try:
             async with self.turns.send_line(incoming.chat_id):
-                turn = await self.turns.take(incoming.chat_id, incoming.event, incoming.message_id)
+                turn = await self.turns.take(
+                    incoming.chat_id, incoming.event, incoming.message_id, display_name=incoming.display_name
+                )
                 if turn is not None:
                     await self._show(incoming.chat_id, turn)
         except BaseException:

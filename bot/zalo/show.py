@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flows.replies import Answered, Media, Message, PersonalData, Reply
+from flows.replies import Answered, Certificate, Media, Message, PersonalData, Reply
 from flows.text_form import text_form, verdict_form
 
 MAX_TEXT = 2000
@@ -19,6 +19,7 @@ class ZaloText:
 @dataclass(frozen=True, slots=True)
 class ZaloPhoto:
     url: str
+    caption: str | None = None
 
 
 ZaloCall = ZaloText | ZaloPhoto
@@ -45,11 +46,21 @@ def calls(reply: Reply, media_base_url: str | None, personal_data: bytes | None 
             return [ZaloPhoto(f"{media_base_url.rstrip('/')}/{reply.path.lstrip('/')}")]
         case Media():
             return []  # no public address for the file (or a voice note, which Zalo cannot send)
+        case Certificate():
+            caption = text_form(Message(reply.caption))
+            if media_base_url:  # hocvuso's web server draws it at this address (bot/web)
+                return [ZaloPhoto(f"{media_base_url.rstrip('/')}/{certificate_path(reply.code)}", caption)]
+            return [ZaloText(caption)]
         case PersonalData() if personal_data is not None:
             # Zalo has no files: the caption, then the document itself as text in parts.
             document = personal_data.decode("utf-8", "replace")
             return [ZaloText(reply.caption), *(ZaloText(part) for part in split_text(document))]
     return []
+
+
+def certificate_path(code: str) -> str:
+    """Where a certificate's picture is found under MEDIA_BASE_URL."""
+    return f"certificates/{code}.png"
 
 
 def answered_calls(answered: Answered) -> list[ZaloCall]:

@@ -3,11 +3,15 @@ button by its label, type text. No Telegram, no database."""
 
 from __future__ import annotations
 
+import os
 from datetime import datetime, timedelta
 
 from content.library import Library
+from flows.certificate_record import CertificateRecord
+from flows.certificates import code_in
 from flows.context import Context
 from flows.conversation import handle
+from flows.effects import CertificateIssued
 from flows.events import Command, Event, Press, Text, Unsupported
 from flows.outcome import Outcome
 from flows.replies import Choice, Message
@@ -22,9 +26,23 @@ class Learner:
         self.last = Outcome(self.state)
         self.effects: list = []
         self.stored = True
+        self.display_name: str | None = "Lan"
+        # certificates issued to anyone, by code: what the store would find for a /verify
+        self.register: dict[str, CertificateRecord] = {}
 
     def send(self, event: Event) -> Outcome:
-        self.last = handle(self.state, event, Context(self.library, self.now))
+        code = code_in(event)
+        ctx = Context(
+            self.library,
+            self.now,
+            display_name=self.display_name,
+            entropy=os.urandom(16),
+            certificate=self.register.get(code) if code else None,
+        )
+        self.last = handle(self.state, event, ctx)
+        for effect in self.last.effects:
+            if isinstance(effect, CertificateIssued):
+                self.register[effect.record.code] = effect.record
         self.state = self.last.state
         self.effects.extend(self.last.effects)
         self.stored = self.last.persist
