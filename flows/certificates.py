@@ -188,7 +188,7 @@ def verify(state: LearnerState, ctx: Context, code: str) -> Outcome:
 
 
 def verdict(library: Library, language: str, code: str, record: CertificateRecord | None) -> str:
-    """"Valid" with the module, the holder's initials and the date, or "not valid": the same
+    """ "Valid" with the module, the holder's initials and the date, or "not valid": the same
     words in chat and on the web page `DASHBOARD_URL/verify/CODE`."""
     t = Texts(library, language)
     if not code:
@@ -205,6 +205,6 @@ def verdict(library: Library, language: str, code: str, record: CertificateRecor
 
 
 def initials(name: str) -> str:
-    """"Nguyễn Thị Lan" -> "N. T. L.": enough to match a certificate shown in person, not enough
+    """ "Nguyễn Thị Lan" -> "N. T. L.": enough to match a certificate shown in person, not enough
     to learn a stranger's name from a guessed code."""
     return " ".join(f"{word[0]}." for word in name.split() if word[0].isalpha())

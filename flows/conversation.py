@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flows import certificates, course, daily, fallback, lesson, onboarding, privacy, progress, settings
+from flows.cafe.model import code_of_payload
 from flows.context import Context
 from flows.events import Blocked, Command, Event, Press, Text, Unblocked, Unsupported
 from flows.menu import menu_command, with_menu
@@ -44,8 +45,8 @@ def _route(state: LearnerState, event: Event, ctx: Context) -> Outcome:
             return Outcome(state.but(active=False), persist=state.step != Step.NEW)
         case Unblocked():
             return Outcome(state.but(active=True), persist=state.step != Step.NEW)
-        case Command(name="start"):
-            return _start(state, ctx)
+        case Command(name="start", args=args):
+            return _start(state.but(cafe_code=state.cafe_code or code_of_payload(args)), ctx)
         case Command() if (code := certificates.code_in(event)) is not None:
             return certificates.verify(state, ctx, code)
         case Text() | Unsupported() if state.step == Step.NEW and ctx.first_message_starts:

@@ -21,6 +21,7 @@ class Choice:
     label: str
     token: str
     key: str = ""
+    url: str = ""  # set: a link to open (a URL button on Telegram), not an action to take
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,4 +90,19 @@ class Certificate:
     caption: str
 
 
-Reply = Message | Media | PersonalData | Certificate
+@dataclass(frozen=True, slots=True)
+class Poll:
+    """A native quiz poll (Telegram groups): options in the order shown, the right one's place,
+    and what the host needs to score answers later: the question's id and, for each place, the
+    option's index in the file (answers come back as places)."""
+
+    question: str
+    options: tuple[str, ...]
+    correct_place: int
+    explanation: str
+    open_seconds: int
+    question_id: str
+    order: tuple[int, ...]
+
+
+Reply = Message | Media | PersonalData | Certificate | Poll

@@ -63,6 +63,7 @@ class LearnerState:
     passed: frozenset[str] = field(default_factory=frozenset)  # lessons whose quiz scored 60%+
     certificates: tuple[tuple[str, str], ...] = ()  # (module id, code) in the order earned
     certificate_name: str | None = None  # the name printed on certificates, as the learner chose
+    cafe_code: str | None = None  # the café whose link brought them (t.me/<bot>?start=cafe_<code>)
 
     @property
     def lang(self) -> str:

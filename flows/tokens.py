@@ -39,6 +39,8 @@ ACTIONS: dict[str, int] = {
     "forget": 1,  # forget:yes / forget:no
     "certname": 0,  # print the chat's first name on certificates
     "retake": 1,  # retake:<lesson id> (a quiz under 60%, taken again for the certificate)
+    "cafe": 2,  # cafe:<setting>:<value> (a group's café menu)
+    "host": 2,  # host:pause:<café id> / host:resume:<café id> (a host's private /host)
 }
 
 

@@ -37,9 +37,9 @@ from sqlalchemy import Connection
 from content.library import Library
 from scheduler.quiet_hours import QuietHours
 from scheduler.render import is_daily, render
-from scheduler.sender import Refused, Sender, SlowDown, Transient, Unreachable
+from scheduler.sender import Moved, Refused, Sender, SlowDown, Transient, Unreachable
 from service.turns import learner_unreachable
-from store import learners, outbox
+from store import cafes, learners, outbox
 from store.database import Database
 from store.payload import from_payload
 
@@ -63,6 +63,7 @@ class _Result:
     retry_in: float = 0.0
     parts_sent: int = 0
     counts_as_try: bool = True  # a 429 is the budget's business, not a failed try
+    moved_to: str | None = None  # the group's new id, when it became a supergroup
 
 
 def _worker_id() -> str:
@@ -157,7 +158,9 @@ class DeliveryWorker:
         """Rows to send, with daily ones written out now; and rows to drop: the learner is gone,
         or the daily message is no longer due."""
         rows = outbox.claim(connection, self.sender.bot, self.worker_id, size, now, urgent_only)
-        known = learners.existing_chats(connection, self.sender.bot, {row.chat_id for row in rows})
+        chats = {row.chat_id for row in rows}
+        bot = self.sender.bot
+        known = learners.existing_chats(connection, bot, chats) | cafes.existing_chats(connection, bot, chats)
         ready, dropped = [], []
         for row in rows:
             if row.chat_id not in known:
@@ -208,12 +211,16 @@ class DeliveryWorker:
         done = row.parts_sent
         try:
             for part in self.sender.parts(from_payload(row.payload))[done:]:
-                await self.sender.send(row.chat_id, part)
+                await self.sender.send(row.chat_id, part, row.thread_id)
                 done += 1
         except Unreachable as error:
             return _Result(row, outbox.BLOCKED, error.reason, parts_sent=done)
         except SlowDown as error:
             return _Result(row, "retry", error.reason, error.retry_after, done, counts_as_try=False)
+        except Moved as error:
+            return _Result(
+                row, "retry", error.reason, 0.0, done, counts_as_try=False, moved_to=error.new_chat_id
+            )
         except Refused as error:
             return _Result(row, outbox.FAILED, error.reason, parts_sent=done)
         except (Transient, OSError, TimeoutError) as error:
@@ -233,6 +240,8 @@ class DeliveryWorker:
         now = self.clock()
         final: list[tuple[int, str, str | None]] = []
         for result in results:
+            if result.moved_to is not None:  # the café, its scores and this row follow the group
+                cafes.migrate(connection, self.sender.bot, result.row.chat_id, result.moved_to)
             if result.state == "retry":
                 attempts = result.row.attempts + (1 if result.counts_as_try else 0)
                 if attempts >= self.max_attempts:
@@ -254,6 +263,7 @@ class DeliveryWorker:
             elif result.state == outbox.BLOCKED:
                 self.stats.blocked += 1
                 learner_unreachable(connection, self._library(), self.sender.bot, result.row.chat_id, now)
+                cafes.set_present(connection, self.sender.bot, result.row.chat_id, False)  # a group
             else:
                 self.stats.failed += 1
         outbox.finish(connection, self.worker_id, final, now)

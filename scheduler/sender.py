@@ -33,6 +33,14 @@ class Refused(SendError):
     """The platform will never take this message as it is (a bad request, a group that moved)."""
 
 
+class Moved(SendError):
+    """The group became a supergroup under a new id: the row goes there, not counted as a try."""
+
+    def __init__(self, reason: str, new_chat_id: str) -> None:
+        super().__init__(reason)
+        self.new_chat_id = new_chat_id
+
+
 class Transient(SendError):
     """Timeouts, 5xx, the network: may pass on a later try."""
 
@@ -46,6 +54,6 @@ class Sender(Protocol):
 
     def parts(self, replies: list[Reply]) -> list[Any]: ...
 
-    async def send(self, chat_id: str, part: Any) -> None:
-        """Send one part to the chat, or raise one of the errors above."""
+    async def send(self, chat_id: str, part: Any, thread_id: int | None = None) -> None:
+        """Send one part to the chat (in a forum group's topic), or raise one of the errors above."""
         ...

@@ -29,6 +29,7 @@ from sqlalchemy import JSON, Connection, Table, and_, func, literal, literal_col
 from content.library import Library
 from flows.daily import LESSON_READY
 from flows.lesson import GENTLE_GROUP
+from scheduler import cafe_ticks
 from scheduler.quiet_hours import QuietHours
 from store import learners
 from store.database import Database, at_epoch, insert_or_update
@@ -57,6 +58,8 @@ class TickReport:
     reminders: int = 0
     learners_seen: int = 0
     purged: int = 0  # finished outbox rows older than OUTBOX_RETENTION_DAYS, deleted
+    cafe_posts: int = 0
+    cafe_weeks: int = 0  # Sunday evening's congratulations
     zones: list[str] = field(default_factory=list)
 
     def add(self, other: TickReport) -> None:
@@ -233,8 +236,7 @@ async def run_tick(
 ) -> TickReport:
     """Everything due now, in every time zone learners are in; each pass in its own transaction.
 
-    `library` is not needed to find who is due (the words are written at delivery); it stays in
-    the signature every caller uses."""
+    Learners' words are written at delivery; a café's post is written now, with the library."""
     now = now or datetime.now(UTC)
     report = TickReport()
     report.zones = await database.run(lambda c: zones_in_use(c, default_zone))
@@ -243,4 +245,7 @@ async def run_tick(
         for step in PASSES:
             work = partial(step, clock=clock, quiet=quiet, default_zone=default_zone)
             report.add(await database.run(work))
+    local = Clock(ZoneInfo(default_zone), now).local  # cafés keep the deployment's time zone
+    report.cafe_posts = await database.run(lambda c: cafe_ticks.due_posts(c, library, local, quiet))
+    report.cafe_weeks = await database.run(lambda c: cafe_ticks.week_winners(c, library, local, quiet))
     return report

@@ -33,11 +33,13 @@ from flows.effects import (
     QuestionAnswered,
     ReviewAnswered,
 )
-from flows.events import Blocked, Event
+from flows.events import Blocked, Command, Event, Press
 from flows.outcome import Outcome
 from flows.replies import PersonalData
 from flows.state import LearnerState
-from store import certificates, learners, outbox
+from flows.texts import Texts
+from service.cafes import CafeDesk
+from store import cafes, certificates, learners, outbox
 from store.address import BotRef
 from store.chat_locks import ChatLocks, LocalChatLocks
 from store.database import Database
@@ -69,6 +71,8 @@ class Turns:
         self.bot = bot
         self.first_message_starts = first_message_starts
         self._send_lines = LocalChatLocks()
+        # The café desk of this bot, where it can be in groups (Telegram): /host goes there.
+        self.cafes: CafeDesk | None = None
 
     def lock(self, chat_id: str) -> AbstractAsyncContextManager[None]:
         return self.locks.hold(f"{self.bot}:{chat_id}")
@@ -90,6 +94,8 @@ class Turns:
     ) -> Turn | None:
         """Handle one event; None when this update was already handled (platforms redeliver).
         `display_name`: the chat's first name, offered when a certificate asks for a name."""
+        if self.cafes is not None and _for_hosts(event):
+            return await self._host(self.cafes, chat_id, event, language_hint)
 
         def work(connection: Connection) -> Turn | None:
             row = learners.find(connection, self.bot, chat_id, for_update=True)
@@ -116,6 +122,23 @@ class Turns:
         async with self.lock(chat_id):
             return await self.database.run(work)
 
+    async def _host(self, desk: CafeDesk, chat_id: str, event: Event, language_hint: str) -> Turn:
+        """A café host's /host and its buttons: about their cafés, not their learning, so the
+        learner's state is neither read for the flow nor written (a private chat's id is the
+        person's id on Telegram)."""
+        learner = await self.find(chat_id)
+        language = learner.lang if learner is not None else language_hint
+        nobody = LearnerState(chat_id, language_hint=language)
+        if isinstance(event, Press):
+            pressed = await desk.host_press(chat_id, event.token, language)
+            if pressed is None:
+                return Turn(
+                    Outcome(nobody, ack=Texts(self.library, language)("button.stale_notice"), persist=False)
+                )
+            notice, report = pressed
+            return Turn(Outcome(nobody, list(report), ack=notice, settled=True, persist=False))
+        return Turn(Outcome(nobody, list(await desk.host(chat_id, language)), persist=False))
+
     async def unreachable(self, chat_id: str) -> None:
         """A reply was refused because the learner blocked the bot: the flows decide the rest."""
         now = datetime.now(self.zone)
@@ -128,6 +151,12 @@ class Turns:
         """The learner as stored now, for operators and tests."""
         row = await self.database.run(lambda connection: learners.find(connection, self.bot, chat_id))
         return learners.to_state(row) if row else None
+
+
+def _for_hosts(event: Event) -> bool:
+    if isinstance(event, Command):
+        return event.name == "host"
+    return isinstance(event, Press) and event.token.startswith("host:")
 
 
 # A turn's effects are written next to its state, in the same transaction: answers, results,
@@ -143,6 +172,8 @@ def save_outcome(
         if row is not None:
             learners.forget(connection, row["id"])
         outbox.forget_chat(connection, bot, outcome.state.chat_id)
+        # their name and answers in group cafés go too (a private chat's id is the person's id)
+        cafes.forget_member(connection, bot.channel, outcome.state.chat_id)
         return
     if not outcome.persist:
         return

@@ -80,6 +80,7 @@ class LearnerRow(Base):
     passed: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
     certificates: Mapped[list[list[str]]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
     certificate_name: Mapped[str | None] = mapped_column(String(64))
+    cafe_code: Mapped[str | None] = mapped_column(String(16))  # started through a café's link
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
@@ -166,6 +167,7 @@ class OutboxRow(Base):
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     error: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    thread_id: Mapped[int | None] = mapped_column(BigInteger)  # a forum group's topic
 
 
 class AlertRow(Base):
@@ -181,3 +183,98 @@ class AlertRow(Base):
     state: Mapped[str] = mapped_column(String(12), default="sending")
     total: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CafeRow(Base):
+    """A group's morning café: its settings, where its rotations stand and its leaderboard message."""
+
+    __tablename__ = "cafes"
+    __table_args__ = (
+        UniqueConstraint("channel", "bot_id", "chat_id", name="uq_cafes_channel_bot_chat"),
+        UniqueConstraint("code", name="uq_cafes_code"),
+        Index("ix_cafes_hour", "hour"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    bot_id: Mapped[str] = mapped_column(String(64))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    thread_id: Mapped[int | None] = mapped_column(BigInteger)
+    title: Mapped[str] = mapped_column(String(128), default="")
+    code: Mapped[str] = mapped_column(String(16))
+    bot_username: Mapped[str] = mapped_column(String(64))
+    language: Mapped[str] = mapped_column(String(8), default="vi")
+    hour: Mapped[int] = mapped_column(SmallInteger, default=7)
+    days: Mapped[str] = mapped_column(String(12), default="daily")
+    focus: Mapped[str] = mapped_column(String(12), default="all")
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    present: Mapped[bool] = mapped_column(Boolean, default=True)
+    tip_cursor: Mapped[int] = mapped_column(Integer, default=0)
+    question_cursor: Mapped[int] = mapped_column(Integer, default=0)
+    recent_tips: Mapped[list[list[str]]] = mapped_column(JSON, default=list)
+    last_post_on: Mapped[date | None] = mapped_column(Date)
+    previous_post_on: Mapped[date | None] = mapped_column(Date)
+    top_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    top_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CafeHostRow(Base):
+    """Who set a café up: they see it in /host and may pause or resume it."""
+
+    __tablename__ = "cafe_hosts"
+    __table_args__ = (
+        UniqueConstraint("cafe_id", "user_id", name="uq_cafe_hosts_cafe_user"),
+        Index("ix_cafe_hosts_user", "user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    cafe_id: Mapped[int] = mapped_column(ForeignKey("cafes.id", ondelete="CASCADE"))
+    user_id: Mapped[str] = mapped_column(String(64))
+
+
+class CafePollRow(Base):
+    """A quiz poll the bot posted, so that an answer (which names only the poll and the places
+    chosen) can be scored."""
+
+    __tablename__ = "cafe_polls"
+
+    poll_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    cafe_id: Mapped[int] = mapped_column(ForeignKey("cafes.id", ondelete="CASCADE"))
+    question_id: Mapped[str] = mapped_column(String(64))
+    correct_place: Mapped[int] = mapped_column(SmallInteger)
+    posted_on: Mapped[date] = mapped_column(Date)
+
+
+class CafeMemberRow(Base):
+    """A group member who answered: only their id, first name and streak (and their answers)."""
+
+    __tablename__ = "cafe_members"
+    __table_args__ = (
+        UniqueConstraint("cafe_id", "user_id", name="uq_cafe_members_cafe_user"),
+        Index("ix_cafe_members_user", "user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    cafe_id: Mapped[int] = mapped_column(ForeignKey("cafes.id", ondelete="CASCADE"))
+    user_id: Mapped[str] = mapped_column(String(64))
+    first_name: Mapped[str] = mapped_column(String(64))
+    streak: Mapped[int] = mapped_column(Integer, default=0)
+    last_answer_on: Mapped[date | None] = mapped_column(Date)
+
+
+class CafeAnswerRow(Base):
+    __tablename__ = "cafe_answers"
+    __table_args__ = (
+        UniqueConstraint("poll_id", "user_id", name="uq_cafe_answers_poll_user"),
+        Index("ix_cafe_answers_cafe_day", "cafe_id", "answered_on"),
+        Index("ix_cafe_answers_user", "user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    cafe_id: Mapped[int] = mapped_column(ForeignKey("cafes.id", ondelete="CASCADE"))
+    user_id: Mapped[str] = mapped_column(String(64))
+    poll_id: Mapped[str] = mapped_column(String(64))
+    question_id: Mapped[str] = mapped_column(String(64))
+    correct: Mapped[bool] = mapped_column(Boolean)
+    answered_on: Mapped[date] = mapped_column(Date)

@@ -42,6 +42,7 @@ class Outgoing:
     priority: int
     payload: list[dict[str, Any]]
     not_before: datetime
+    thread_id: int | None = None  # a forum group's topic
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +54,7 @@ class Claimed:
     payload: list[dict[str, Any]]
     attempts: int
     parts_sent: int = 0
+    thread_id: int | None = None
 
 
 FINAL_STATES = (SENT, FAILED, BLOCKED, DROPPED, CANCELLED)
@@ -70,7 +72,7 @@ def enqueue(connection: Connection, rows: Iterable[Outgoing], now: datetime) -> 
         {
             "channel": r.bot.channel, "bot_id": r.bot.bot_id, "chat_id": r.chat_id, "campaign": r.campaign,
             "priority": r.priority, "payload": r.payload, "not_before": r.not_before, "state": PENDING,
-            "attempts": 0, "created_at": now,
+            "attempts": 0, "created_at": now, "thread_id": r.thread_id,
         }
         for r in rows
     ]  # fmt: skip
@@ -102,7 +104,7 @@ def claim(
         .values(state=SENDING, claimed_at=now, claimed_by=worker)
         .returning(
             outbox.c.id, outbox.c.chat_id, outbox.c.campaign, outbox.c.priority,
-            outbox.c.payload, outbox.c.attempts, outbox.c.parts_sent,
+            outbox.c.payload, outbox.c.attempts, outbox.c.parts_sent, outbox.c.thread_id,
         )
     )  # fmt: skip
     rows = connection.execute(statement).all()
@@ -176,6 +178,16 @@ def drop_chat(connection: Connection, bot: BotRef, chat_id: str) -> int:
         update(outbox)
         .where(_of_bot(bot), outbox.c.chat_id == chat_id, outbox.c.state == PENDING)
         .values(state=DROPPED, error="learner unreachable")
+    )
+    return max(result.rowcount, 0)
+
+
+def move_chat(connection: Connection, bot: BotRef, old_chat: str, new_chat: str) -> int:
+    """A group that became a supergroup: what waits for it goes to its new id."""
+    result = connection.execute(
+        update(outbox)
+        .where(_of_bot(bot), outbox.c.chat_id == old_chat, outbox.c.state.in_((PENDING, SENDING)))
+        .values(chat_id=new_chat)
     )
     return max(result.rowcount, 0)
 

@@ -35,11 +35,13 @@ from bot.ptb.webhook import PtbWebhook
 from bot.settings import Settings, SettingsError
 from scheduler.budget import Lane, SendBudget
 from scheduler.sender import Sender
+from service.cafe_polls import PollBook
+from service.cafes import CafeDesk
 from service.turns import Turns
 from store.address import TELEGRAM, BotRef
 
 log = logging.getLogger("hocvuso")
-ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER, Update.POLL_ANSWER]
 POLL_TIMEOUT = timedelta(seconds=10)  # getUpdates' long poll, as aiogram's default
 REQUEST_TIMEOUT = 60.0  # read and write, as aiogram's session (PTB's own default is 5 s)
 CONNECT_TIMEOUT = 10.0
@@ -68,6 +70,7 @@ class PtbBot:
         bot_id = bot_id_of(token)
         self.key = int(bot_id)
         self.turns = Turns(core.database, core.library, settings.zone, core.locks, BotRef(TELEGRAM, bot_id))
+        self.turns.cafes = CafeDesk(core.database, core.library, settings.zone, self.turns.bot, "")
         api = settings.telegram_api_url.rstrip("/")
         base_url, base_file_url = f"{api}/bot", f"{api}/file/bot"
         # Built here rather than by PTB, so that close() can shut them even if PTB never started.
@@ -134,7 +137,8 @@ class PtbChannel:
     def senders(self) -> list[Sender]:
         media = self.core.library.media_root
         paid = self.settings.paid_broadcast
-        return [PtbSender(bot.turns.bot, bot.outbox, media, paid) for bot in self.bots]
+        polls = PollBook(self.core.database, self.settings.zone)
+        return [PtbSender(bot.turns.bot, bot.outbox, media, paid, polls) for bot in self.bots]
 
     @property
     def outbox_rate(self) -> float:
@@ -150,6 +154,8 @@ class PtbChannel:
         async with self._ready:
             for bot in self.bots:
                 await bot.app.initialize()  # returns at once when already initialised
+                if bot.turns.cafes is not None:  # for the links in café posts
+                    bot.turns.cafes.username = bot.app.bot.username or ""
             self._initialized = True
 
     async def poll(self) -> None:

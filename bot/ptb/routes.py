@@ -24,12 +24,15 @@ from telegram.ext import (
     ChatMemberHandler,
     ContextTypes,
     MessageHandler,
+    PollAnswerHandler,
     filters,
 )
 
 from bot.ptb import events
+from bot.ptb.groups import PtbGroupOps
 from bot.ptb.show import edit_or_send, send_text, show
 from bot.telegram.send_budget import start_turn
+from bot.telegram_groups import GroupRouter
 from bot.telegram_text import answered_text
 from flows.events import Event
 from flows.replies import Message as Reply
@@ -42,7 +45,8 @@ log = logging.getLogger("hocvuso.bot")
 Context = ContextTypes.DEFAULT_TYPE
 Handler = Callable[[Update, Context], Coroutine[Any, Any, None]]
 PtbApp = Application[Any, Any, Any, Any, Any, Any]
-SEND_ERRORS = (TelegramError, OSError, TimeoutError)  # OSError: a media file that cannot be read
+SEND_ERRORS = (TelegramError, OSError, TimeoutError)
+GROUP_CHATS = (ChatType.GROUP, ChatType.SUPERGROUP)  # OSError: a media file that cannot be read
 
 
 class PtbRoutes:
@@ -59,7 +63,17 @@ class PtbRoutes:
         app.add_handler(MessageHandler(private_messages, self._once(self.on_message)))
         app.add_handler(CallbackQueryHandler(self._once(self.on_press)))
         app.add_handler(ChatMemberHandler(self._once(self.on_membership), ChatMemberHandler.MY_CHAT_MEMBER))
+        group_messages = filters.ChatType.GROUPS & filters.UpdateType.MESSAGE
+        app.add_handler(MessageHandler(group_messages, self._once(self.on_group)))
+        app.add_handler(PollAnswerHandler(self._once(self.on_group)))
         app.add_error_handler(self.on_error)
+
+    async def on_group(self, update: Update, context: Context) -> None:
+        """Everything from a group, and answers to café polls: the shared group router's."""
+        desk = self.turns.cafes
+        if desk is not None:
+            ops = PtbGroupOps(context.bot, self.turns.library.media_root)
+            await GroupRouter(desk, ops, (TelegramError,)).handle(update.to_dict())
 
     def _once(self, handler: Handler) -> Handler:
         """A redelivered update goes no further; a failed one is forgotten, so that Telegram's
@@ -114,6 +128,9 @@ class PtbRoutes:
             return
         start_turn()
         pressed = query.message
+        if pressed is not None and pressed.chat.type in GROUP_CHATS:
+            await self.on_group(update, context)
+            return
         if pressed is None or pressed.chat.type != ChatType.PRIVATE:
             with suppress(*SEND_ERRORS):  # no learner's turn, but the button must stop spinning
                 await query.answer()
@@ -166,6 +183,9 @@ class PtbRoutes:
 
     async def on_membership(self, update: Update, context: Context) -> None:
         member = update.my_chat_member
+        if member is not None and member.chat.type in GROUP_CHATS:
+            await self.on_group(update, context)
+            return
         if member is None or member.chat.type != ChatType.PRIVATE:
             return
         event = events.from_member_update(member)

@@ -12,8 +12,9 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, Tele
 
 from bot.ptb.budget import retry_seconds
 from bot.ptb.show import show
-from flows.replies import Reply
-from scheduler.sender import Refused, SlowDown, Transient, Unreachable
+from flows.replies import Poll, Reply
+from scheduler.sender import Moved, Refused, SlowDown, Transient, Unreachable
+from service.cafe_polls import PollBook
 from store.address import BotRef
 
 
@@ -25,21 +26,27 @@ class PtbSender:
     client: Bot = field(repr=False)
     media_root: Path
     paid_broadcast: bool = False
+    polls: PollBook | None = None  # where a café poll's id is written down, to score its answers
 
     def parts(self, replies: list[Reply]) -> list[Any]:
         return list(replies)  # one Bot API call each
 
-    async def send(self, chat_id: str, reply: Reply) -> None:
+    async def send(self, chat_id: str, reply: Reply, thread_id: int | None = None) -> None:
         try:
-            await show(self.client, int(chat_id), reply, self.media_root, None, paid=self.paid_broadcast)
+            poll_id = await show(
+                self.client, int(chat_id), reply, self.media_root, None, self.paid_broadcast, thread_id
+            )
         except Forbidden as error:
             raise Unreachable(error.message) from error
         except RetryAfter as error:
             raise SlowDown(error.message, retry_seconds(error)) from error
         except ChatMigrated as error:
-            raise Refused(f"group moved to {error.new_chat_id}") from error
+            new_chat = str(error.new_chat_id)
+            raise Moved(f"group moved to {new_chat}", new_chat) from error
         except BadRequest as error:  # before NetworkError, its base class in PTB
             raise Refused(error.message) from error
         except TelegramError as error:
             # TimedOut, NetworkError (5xx, the connection), InvalidToken, Conflict: may pass later.
             raise Transient(f"{type(error).__name__}: {error.message}") from error
+        if poll_id is not None and isinstance(reply, Poll) and self.polls is not None:
+            await self.polls.sent(self.bot, chat_id, reply, poll_id)

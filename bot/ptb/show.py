@@ -10,6 +10,7 @@ from telegram import (
     Bot,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputPollOption,
     KeyboardButton,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
@@ -20,7 +21,8 @@ from telegram.error import BadRequest
 from bot.certificates.drawing import draw, file_name
 from bot.telegram.show import PERSONAL_DATA_FILE
 from bot.telegram_text import button_label, telegram_text
-from flows.replies import Certificate, Media, Message, PersonalData, Reply
+from content.markup import escape
+from flows.replies import Certificate, Media, Message, PersonalData, Poll, Reply
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
 
@@ -32,7 +34,12 @@ def markup(message: Message) -> Markup:
     if message.choices:
         return InlineKeyboardMarkup(
             [
-                [InlineKeyboardButton(button_label(c), callback_data=c.token) for c in row]
+                [
+                    InlineKeyboardButton(button_label(c), url=c.url)
+                    if c.url
+                    else InlineKeyboardButton(button_label(c), callback_data=c.token)
+                    for c in row
+                ]
                 for row in message.choices
             ]
         )
@@ -47,14 +54,19 @@ def markup(message: Message) -> Markup:
     return None
 
 
-async def send_text(bot: Bot, chat_id: int, message: Message, paid_broadcast: bool | None = None) -> None:
-    await bot.send_message(
+async def send_text(
+    bot: Bot, chat_id: int, message: Message, paid_broadcast: bool | None = None, thread_id: int | None = None
+) -> int:
+    """Returns the sent message's id (a leaderboard is edited later)."""
+    sent = await bot.send_message(
         chat_id,
         telegram_text(message),
         parse_mode=ParseMode.HTML,
         reply_markup=markup(message),
         allow_paid_broadcast=paid_broadcast,
+        message_thread_id=thread_id,
     )
+    return sent.message_id
 
 
 async def edit_or_send(bot: Bot, chat_id: int, message_id: int, text: str) -> None:
@@ -69,17 +81,35 @@ async def edit_or_send(bot: Bot, chat_id: int, message_id: int, text: str) -> No
 
 
 async def show(
-    bot: Bot, chat_id: int, reply: Reply, media_root: Path, personal_data: bytes | None, paid: bool = False
-) -> None:
-    """`paid`: allow_paid_broadcast, for the outbox when the deployment pays for 1000 a second."""
+    bot: Bot,
+    chat_id: int,
+    reply: Reply,
+    media_root: Path,
+    personal_data: bytes | None,
+    paid: bool = False,
+    thread_id: int | None = None,
+) -> str | None:
+    """`paid`: allow_paid_broadcast, for the outbox when the deployment pays for 1000 a second.
+    `thread_id`: a forum group's topic. Returns the poll's id when a poll was sent, which its
+    answers will name."""
     paid_broadcast = True if paid else None
     match reply:
         case Message():
-            await send_text(bot, chat_id, reply, paid_broadcast)
+            await send_text(bot, chat_id, reply, paid_broadcast, thread_id)
         case Media(kind="photo"):
-            await bot.send_photo(chat_id, media_root / reply.path, allow_paid_broadcast=paid_broadcast)
+            await bot.send_photo(
+                chat_id,
+                media_root / reply.path,
+                allow_paid_broadcast=paid_broadcast,
+                message_thread_id=thread_id,
+            )
         case Media(kind="voice"):
-            await bot.send_voice(chat_id, media_root / reply.path, allow_paid_broadcast=paid_broadcast)
+            await bot.send_voice(
+                chat_id,
+                media_root / reply.path,
+                allow_paid_broadcast=paid_broadcast,
+                message_thread_id=thread_id,
+            )
         case PersonalData() if personal_data is not None:
             await bot.send_document(
                 chat_id,
@@ -92,7 +122,25 @@ async def show(
             picture = await draw(reply)
             if picture is None:
                 await send_text(bot, chat_id, Message(reply.caption))
-                return
+                return None
             await bot.send_photo(
                 chat_id, picture, caption=reply.caption, parse_mode=ParseMode.HTML, filename=file_name(reply)
             )
+        case Poll():
+            html = ParseMode.HTML  # escaped plain text under HTML, as aiogram's bot sends it
+            sent = await bot.send_poll(
+                chat_id,
+                escape(reply.question),
+                [InputPollOption(escape(option), text_parse_mode=html) for option in reply.options],
+                question_parse_mode=html,
+                type="quiz",
+                is_anonymous=False,
+                correct_option_id=reply.correct_place,  # type: ignore[arg-type]  # 0-11 by flows.cafe
+                explanation=escape(reply.explanation) or None,
+                explanation_parse_mode=html,
+                open_period=reply.open_seconds or None,
+                message_thread_id=thread_id,
+                allow_paid_broadcast=paid_broadcast,
+            )
+            return sent.poll.id if sent.poll else None
+    return None

@@ -23,18 +23,21 @@ from bot.bootstrap import Core
 from bot.settings import Settings, SettingsError
 from bot.telegram import response_models  # noqa: F401  (keeps response models cached)
 from bot.telegram.commands import register_commands
+from bot.telegram.groups import group_router
 from bot.telegram.retry import RetryAfter
 from bot.telegram.routes import learner_router
 from bot.telegram.send_budget import SendBudgetMiddleware
 from bot.telegram.sender import AiogramSender
 from scheduler.budget import Lane, SendBudget
 from scheduler.sender import Sender
+from service.cafe_polls import PollBook
+from service.cafes import CafeDesk
 from service.turns import Turns
 from store.address import TELEGRAM, BotRef
 from store.recent_updates import RecentUpdates
 
 log = logging.getLogger("hocvuso")
-ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
+ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member", "poll_answer"]
 
 
 def bot_id_of(token: str) -> str:
@@ -126,6 +129,10 @@ class AiogramChannel:
         turns_by_bot = {handle.bot.id: handle.turns for handle in self.handles}
         self.dispatcher.update.outer_middleware(_TurnsForBot(turns_by_bot))
         self.dispatcher.include_router(learner_router())
+        self.dispatcher.include_router(group_router())
+        for handle in self.handles:
+            handle.turns.cafes = CafeDesk(core.database, core.library, settings.zone, handle.turns.bot, "")
+        self.polls = PollBook(core.database, settings.zone)
         self._webhook: Any = None
 
     @property
@@ -139,7 +146,13 @@ class AiogramChannel:
     def senders(self) -> list[Sender]:
         media = self.core.library.media_root
         paid = self.settings.paid_broadcast
-        return [AiogramSender(h.turns.bot, h.outbox_bot, media, paid) for h in self.handles]
+        return [AiogramSender(h.turns.bot, h.outbox_bot, media, paid, self.polls) for h in self.handles]
+
+    async def know_names(self) -> None:
+        """The bots' usernames, for the links in café posts (t.me/<username>?start=...)."""
+        for handle in self.handles:
+            if handle.turns.cafes is not None:
+                handle.turns.cafes.username = (await handle.bot.me()).username or ""
 
     @property
     def outbox_rate(self) -> float:
@@ -149,6 +162,7 @@ class AiogramChannel:
         return webhook_flag
 
     async def poll(self) -> None:
+        await self.know_names()
         for handle in self.handles:
             await register_commands(handle.bot, self.core.library)
             await handle.bot.delete_webhook()

@@ -94,6 +94,8 @@ class TelegramWebhook:
     async def announce(self) -> None:
         for handle in self.channel.handles:
             await register_commands(handle.bot, self.channel.core.library)
+            if handle.turns.cafes is not None:  # for the links in café posts
+                handle.turns.cafes.username = (await handle.bot.me()).username or ""
             url = f"{self.base_url}/{handle.bot.id}" if self.several else self.base_url
             await handle.bot.set_webhook(url, secret_token=self.secret, allowed_updates=ALLOWED_UPDATES)
         log.info("Telegram webhook set", extra={"bots": len(self.channel.handles)})

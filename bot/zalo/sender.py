@@ -32,7 +32,7 @@ class ZaloSender:
         resumes after the last one delivered."""
         return [call for reply in replies for call in calls(reply, self.media_base_url)]
 
-    async def send(self, chat_id: str, part: ZaloCall) -> None:
+    async def send(self, chat_id: str, part: ZaloCall, thread_id: int | None = None) -> None:
         try:
             await self.out.send(chat_id, part, Lane.BULK)
         except ZaloForbidden as error:

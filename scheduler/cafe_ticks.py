@@ -1,0 +1,64 @@
+"""Cafés' scheduled posts: each café day at the café's hour (in the deployment's time zone), and
+on Sunday evening the week's top three. Quiet hours hold a post back until they end."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Table, and_, or_, select
+
+from content.library import Library
+from flows.cafe.model import WEEKLY_HOUR, is_cafe_day
+from flows.cafe.scores import week_start, weekly_winners
+from scheduler.quiet_hours import QuietHours
+from service.cafe_posts import post_today, week_campaign
+from store import cafes, outbox
+from store.address import BotRef
+from store.payload import to_payload
+
+table: Table = cafes.cafes
+
+SUNDAY = 6
+
+
+def _posting() -> Any:
+    return and_(table.c.enabled, table.c.present)
+
+
+def due_posts(connection: Connection, library: Library, local: datetime, quiet: QuietHours) -> int:
+    """Queue the post of every café whose hour it is and that has not posted today."""
+    today = local.date()
+    query = select(table).where(
+        _posting(),
+        table.c.hour == local.hour,
+        or_(table.c.last_post_on.is_(None), table.c.last_post_on < today),
+    )
+    at = quiet.next_allowed(local).astimezone(UTC)
+    queued = 0
+    for row in connection.execute(query).all():
+        stored = cafes.find_by_id(connection, row.id)
+        if stored is None or not is_cafe_day(stored.cafe.settings, today):
+            continue
+        queued += post_today(connection, library, BotRef(row.channel, row.bot_id), stored, today, at)
+    return queued
+
+
+def week_winners(connection: Connection, library: Library, local: datetime, quiet: QuietHours) -> int:
+    """Sunday evening: congratulate each café's top three of the week (once: one campaign key)."""
+    if local.weekday() != SUNDAY or local.hour != WEEKLY_HOUR:
+        return 0
+    monday = week_start(local.date())
+    at = quiet.next_allowed(local).astimezone(UTC)
+    rows = []
+    for row in connection.execute(select(table).where(_posting())).all():
+        message = weekly_winners(cafes.standings(connection, row.id, monday), row.language, library)
+        if message is not None:
+            bot = BotRef(row.channel, row.bot_id)
+            payload = to_payload([message])
+            rows.append(
+                outbox.Outgoing(
+                    bot, row.chat_id, week_campaign(monday), outbox.NUDGE, payload, at, row.thread_id
+                )
+            )
+    return outbox.enqueue(connection, rows, at)
