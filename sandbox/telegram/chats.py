@@ -15,6 +15,7 @@ from typing import Any
 from sandbox.telegram.records import SentMessage
 
 GROUP_KINDS = frozenset({"group", "supergroup", "channel"})
+NOT_A_MEMBER = frozenset({"left", "kicked"})
 
 
 class ChatState:
@@ -24,7 +25,7 @@ class ChatState:
         "_changed",
         "_next_message_id",
         "actions",
-        "blocked",
+        "bot_status",
         "by_id",
         "edit_count",
         "id",
@@ -34,6 +35,7 @@ class ChatState:
         "last_edited_id",
         "log",
         "messages",
+        "migrated_to",
         "reply_keyboard",
         "user_message_ids",
     )
@@ -48,19 +50,37 @@ class ChatState:
         self.user_message_ids: set[int] = set()
         self.keyboard_ids: list[int] = []
         self.reply_keyboard: list[list[str]] | None = None
-        # Private chat: the user blocked the bot. Group: the bot is not a member.
-        self.blocked = False
+        # The bot's ChatMember status here: "kicked" in a private chat means the
+        # user blocked the bot; "left" or "kicked" in a group means it is not a member.
+        self.bot_status = "member"
+        # A basic group upgraded to a supergroup: the new chat id.
+        self.migrated_to: int | None = None
         self.actions: list[str] = []
         self.log: list[str] = []
         self.edit_count = 0
         self.last_edited_id: int | None = None
         self._changed: asyncio.Event | None = None
 
+    @property
+    def blocked(self) -> bool:
+        """Private chat: the user blocked the bot. Group: the bot is not a member."""
+        return self.bot_status in NOT_A_MEMBER
+
+    @blocked.setter
+    def blocked(self, value: bool) -> None:
+        self.bot_status = "kicked" if value else "member"
+
     def next_message_id(self) -> int:
         """Message ids are shared by both sides of a chat and only grow."""
         message_id = self._next_message_id
         self._next_message_id += 1
         return message_id
+
+    def reserve_message_id(self, message_id: int) -> None:
+        """Make ``message_id`` used (a topic's id is the id of its first message)."""
+        if message_id in self.by_id or message_id in self.user_message_ids:
+            raise ValueError(f"message {message_id} already exists in chat {self.id}")
+        self._next_message_id = max(self._next_message_id, message_id + 1)
 
     def add_bot_message(self, message: SentMessage) -> None:
         self.messages.append(message)

@@ -8,7 +8,9 @@ content grows or a callback payload gets too long.
 
 from __future__ import annotations
 
+import itertools
 import re
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +28,9 @@ MIN_POLL_OPTIONS = 2
 MAX_POLL_OPTIONS = 12
 MAX_POLL_EXPLANATION = 200
 MAX_EXPLANATION_LINE_FEEDS = 2
+# open_period and close_date: "5-2628000" seconds in Bot API 10.1 (older versions allowed 5-600).
+MIN_POLL_PERIOD = 5
+MAX_POLL_PERIOD = 2_628_000
 MAX_COMMANDS = 100
 MAX_COMMAND_DESCRIPTION = 256
 _COMMAND = re.compile(r"[a-z0-9_]{1,32}\Z")
@@ -148,7 +153,7 @@ def _check_inline_button(button: Any) -> None:
 
 
 def check_poll(call: Call) -> None:
-    """Question 1-300, 2-12 options of 1-100, explanation <= 200, quiz answer ids."""
+    """Question 1-300, 2-12 options of 1-100, explanation <= 200, quiz answer ids, open time."""
     question = render(call.str_("question") or "", call.str_("question_parse_mode")).text
     if not 1 <= text_length(question.strip()) <= MAX_POLL_QUESTION:
         raise bad_request("POLL_QUESTION_INVALID: poll question must be 1-300 characters")
@@ -156,8 +161,8 @@ def check_poll(call: Call) -> None:
     if not isinstance(options, list) or not MIN_POLL_OPTIONS <= len(options) <= MAX_POLL_OPTIONS:
         raise bad_request("POLL_OPTIONS_INVALID: a poll must have 2-12 options")
     for option in options:
-        label = option.get("text") if isinstance(option, dict) else option
-        if not isinstance(label, str) or not 1 <= text_length(label.strip()) <= MAX_POLL_OPTION:
+        label = option_text(option)
+        if label is None or not 1 <= text_length(label.strip()) <= MAX_POLL_OPTION:
             raise bad_request("POLL_OPTION_INVALID: poll option text must be 1-100 characters")
     explanation = render(call.str_("explanation") or "", call.str_("explanation_parse_mode")).text
     if (
@@ -171,6 +176,34 @@ def check_poll(call: Call) -> None:
         correct = correct_option_ids(call)
         if not correct or any(not 0 <= index < len(options) for index in correct):
             raise bad_request("POLL_ANSWERS_INVALID: a quiz needs correct_option_ids among its options")
+        if any(later <= earlier for earlier, later in itertools.pairwise(correct)):
+            raise bad_request("POLL_ANSWERS_INVALID: correct_option_ids must be monotonically increasing")
+    _check_poll_period(call)
+
+
+def _check_poll_period(call: Call) -> None:
+    """open_period or close_date (not both), each 5 to 2628000 seconds from now."""
+    open_period = call.int_("open_period")
+    close_date = call.int_("close_date")
+    if open_period is not None and close_date is not None:
+        raise bad_request("open_period and close_date can't be used together")
+    if open_period is not None and not MIN_POLL_PERIOD <= open_period <= MAX_POLL_PERIOD:
+        raise bad_request(f"open_period must be {MIN_POLL_PERIOD}-{MAX_POLL_PERIOD} seconds")
+    if close_date is not None:
+        ahead = close_date - time.time()
+        # A second of slack below: close_date is whole seconds, "now" is not.
+        if not MIN_POLL_PERIOD - 1 <= ahead <= MAX_POLL_PERIOD:
+            raise bad_request(f"close_date must be {MIN_POLL_PERIOD}-{MAX_POLL_PERIOD} seconds in the future")
+
+
+def option_text(option: Any) -> str | None:
+    """An InputPollOption's text after its ``text_parse_mode`` (a bare string is taken as is)."""
+    if isinstance(option, str):
+        return option
+    if not isinstance(option, dict) or not isinstance(option.get("text"), str):
+        return None
+    mode = option.get("text_parse_mode")
+    return render(option["text"], mode if isinstance(mode, str) else None).text
 
 
 def correct_option_ids(call: Call) -> list[int]:

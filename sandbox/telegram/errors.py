@@ -14,11 +14,19 @@ from typing import Any
 class ApiError(Exception):
     """A call failed the way Telegram would fail it."""
 
-    def __init__(self, status: int, description: str, *, retry_after: int | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        description: str,
+        *,
+        retry_after: int | None = None,
+        migrate_to_chat_id: int | None = None,
+    ) -> None:
         super().__init__(description)
         self.status = status
         self.description = description
         self.retry_after = retry_after
+        self.migrate_to_chat_id = migrate_to_chat_id
 
     def payload(self) -> dict[str, Any]:
         """The response body Telegram sends for this error."""
@@ -27,8 +35,13 @@ class ApiError(Exception):
             "error_code": self.status,
             "description": self.description,
         }
+        parameters: dict[str, int] = {}
         if self.retry_after is not None:
-            body["parameters"] = {"retry_after": self.retry_after}
+            parameters["retry_after"] = self.retry_after
+        if self.migrate_to_chat_id is not None:
+            parameters["migrate_to_chat_id"] = self.migrate_to_chat_id
+        if parameters:
+            body["parameters"] = parameters
         return body
 
 
@@ -40,6 +53,15 @@ def bad_request(reason: str) -> ApiError:
 def forbidden(reason: str) -> ApiError:
     """403: the call is fine but the bot may not talk to that chat."""
     return ApiError(403, f"Forbidden: {reason}")
+
+
+def migrated(new_chat_id: int) -> ApiError:
+    """400 for a basic group that became a supergroup: the answer names the new chat id."""
+    return ApiError(
+        400,
+        "Bad Request: group chat was upgraded to a supergroup chat",
+        migrate_to_chat_id=new_chat_id,
+    )
 
 
 def not_found() -> ApiError:

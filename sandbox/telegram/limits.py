@@ -13,7 +13,9 @@ Telegram knows the algorithm, so the sandbox offers every plausible one
 
 One limiter per chat, one per group (per minute) and one for the bot. A
 request is admitted only if *every* limiter agrees, and only then is it
-counted, so a refused request costs nothing.
+counted, so a refused request costs nothing. The group budget counts
+messages, not requests: an album of five photos takes five of a group's
+twenty a minute (and one request's worth of the chat's and the bot's rate).
 """
 
 from __future__ import annotations
@@ -82,6 +84,43 @@ class Window:
 Limiter = Union["TokenBucket", Window]
 
 
+def wait_for(limiter: Limiter, now: float, count: int) -> float:
+    """Seconds until ``limiter`` has room for ``count`` sends (``inf`` if it never will)."""
+    wait = limiter.wait_time(now)  # also refills the bucket / expires old events
+    if count <= 1 or wait > 0:
+        return wait
+    if isinstance(limiter, TokenBucket):
+        if count > limiter.capacity:
+            return math.inf
+        missing = count - limiter.tokens
+        if missing <= 0:
+            return 0.0
+        return missing / limiter.rate if limiter.rate > 0 else math.inf
+    if count > limiter.limit:
+        return math.inf
+    excess = len(limiter.events) + count - limiter.limit
+    if excess <= 0:
+        return 0.0
+    if limiter.fixed:
+        return limiter.start + limiter.length - now
+    return limiter.events[excess - 1] + limiter.length - now
+
+
+def max_in_window(times: list[float], window: float = 60.0) -> int:
+    """The largest number of ``times`` (sorted) inside any window of ``window`` seconds.
+
+    A window is half-open, ``[t, t + window)``: sends exactly a minute apart
+    fall into different minutes, as with a sliding limit.
+    """
+    best = 0
+    start = 0
+    for end, stamp in enumerate(times):
+        while stamp - times[start] >= window:
+            start += 1
+        best = max(best, end - start + 1)
+    return best
+
+
 class FloodGate:
     """Admits or refuses sends per chat, per group and globally."""
 
@@ -94,8 +133,8 @@ class FloodGate:
         self._groups: dict[int, Limiter] = {}
         self.refused = 0
 
-    def admit(self, chat_id: int, is_group: bool) -> int | None:
-        """Count a send to ``chat_id``; else return ``retry_after`` seconds."""
+    def admit(self, chat_id: int, is_group: bool, count: int = 1) -> int | None:
+        """Count a send of ``count`` messages to ``chat_id``; else return ``retry_after`` seconds."""
         limits = self.limits
         if not limits.enabled:
             return None
@@ -106,9 +145,11 @@ class FloodGate:
         if self._global is None:
             self._global = self._make(limits.global_per_second, 1.0, limits.global_per_second, now)
         limiters = [self._global, self._limiter(self._chats, chat_id, now, per_chat=True)]
+        counts = [1, 1]
         if is_group:
             limiters.append(self._limiter(self._groups, chat_id, now, per_chat=False))
-        waits = [limiter.wait_time(now) for limiter in limiters]
+            counts.append(max(count, 1))
+        waits = [wait_for(limiter, now, needed) for limiter, needed in zip(limiters, counts, strict=True)]
         wait = max(waits)
         if wait > 0:
             self.refused += 1
@@ -116,8 +157,9 @@ class FloodGate:
                 self._blocked_until = now + limits.global_penalty
                 return max(1, math.ceil(limits.global_penalty))
             return max(1, math.ceil(wait)) if math.isfinite(wait) else 3600
-        for limiter in limiters:
-            limiter.take(now)
+        for limiter, needed in zip(limiters, counts, strict=True):
+            for _ in range(needed):
+                limiter.take(now)
         return None
 
     def _make(self, count: float, length: float, rate: float, now: float) -> Limiter:

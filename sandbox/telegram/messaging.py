@@ -1,7 +1,8 @@
 """Methods that put messages into chats, change them or remove them.
 
 Every send goes through the same gate: the chat must be writable (403/400),
-the flood limits must allow it (429), and only then is a message id taken.
+a forum topic named by ``message_thread_id`` must exist (400), the flood
+limits must allow it (429), and only then is a message id taken.
 Results are realistic ``Message`` objects (aiogram parses them) and each is
 recorded as a :class:`~sandbox.telegram.records.SentMessage` in its chat, where an
 edit becomes part of that message's history rather than a new message.
@@ -14,9 +15,10 @@ from typing import Any
 
 from sandbox.telegram.call import Call
 from sandbox.telegram.chats import ChatState
-from sandbox.telegram.checks import MAX_CAPTION, Content, correct_option_ids, render
+from sandbox.telegram.checks import MAX_CAPTION, Content, correct_option_ids, option_text, render
 from sandbox.telegram.errors import bad_request
 from sandbox.telegram.markup import ParsedText, text_length
+from sandbox.telegram.polls import PollRecord, closing_time
 from sandbox.telegram.records import SentMessage, inline_rows, reply_rows
 from sandbox.telegram.state import SandboxState, StoredFile
 
@@ -71,11 +73,21 @@ class Messaging:
         self.state = state
 
     # -- shared ---------------------------------------------------------------
-    def _open_for_send(self, call: Call) -> ChatState:
+    def _open_for_send(self, call: Call) -> tuple[ChatState, int | None]:
         chat = self.state.target(call)
+        thread_id = self._thread(call, chat)
         self._check_reply_target(call, chat)
         self.state.admit(chat)
-        return chat
+        return chat, thread_id
+
+    def _thread(self, call: Call, chat: ChatState) -> int | None:
+        """The forum topic ``message_thread_id`` names (400 if there is none)."""
+        thread_id = call.int_("message_thread_id")
+        if thread_id is None:
+            return None
+        if not chat.is_group:
+            raise bad_request("message thread not found")
+        return self.state.group_of(chat).bot_thread(thread_id)
 
     def _check_reply_target(self, call: Call, chat: ChatState) -> None:
         if not call.has("reply_parameters"):
@@ -103,9 +115,13 @@ class Messaging:
         media: str | None = None,
         stored: StoredFile | None = None,
         poll: dict[str, Any] | None = None,
+        thread_id: int | None = None,
     ) -> dict[str, Any]:
         message_id = chat.next_message_id()
         raw = self.state.message_base(chat, message_id, self.state.bot_user)
+        if thread_id is not None:
+            raw["message_thread_id"] = thread_id
+            raw["is_topic_message"] = True
         raw.update(body)
         markup = content.reply_markup
         echoed = inline_markup(markup)
@@ -131,6 +147,7 @@ class Messaging:
             poll=poll,
             reply_markup=markup,
             raw=raw,
+            thread_id=thread_id,
         )
         self.state.record_sent(chat, sent)
         return raw
@@ -138,14 +155,17 @@ class Messaging:
     # -- sending --------------------------------------------------------------
     def send_message(self, call: Call, content: Content) -> dict[str, Any]:
         parsed = _required_text(content)
-        chat = self._open_for_send(call)
+        chat, thread_id = self._open_for_send(call)
         body: dict[str, Any] = {"text": parsed.text}
         if parsed.entities:
             body["entities"] = list(parsed.entities)
-        return self._record(call, chat, content, body, parsed=parsed, source=call.str_("text"))
+        return self._record(
+            call, chat, content, body, parsed=parsed, source=call.str_("text"), thread_id=thread_id
+        )
 
     def send_media(self, call: Call, content: Content, kind: str) -> dict[str, Any]:
         chat = self.state.target(call)
+        thread_id = self._thread(call, chat)
         stored = self.state.file_for(call, kind, kind)
         self._check_reply_target(call, chat)
         self.state.admit(chat)
@@ -164,10 +184,11 @@ class Messaging:
             source=call.str_("caption"),
             media=kind,
             stored=stored,
+            thread_id=thread_id,
         )
 
     def send_poll(self, call: Call, content: Content) -> dict[str, Any]:
-        chat = self._open_for_send(call)
+        chat, thread_id = self._open_for_send(call)
         poll_id = str(5_000_000_000_000 + self.state.next_serial())
         options = call.json_("options") or []
         quiz = (call.str_("type") or "regular") == "quiz"
@@ -177,7 +198,7 @@ class Messaging:
             "options": [
                 {
                     "persistent_id": str(index),
-                    "text": option.get("text", "") if isinstance(option, dict) else str(option),
+                    "text": option_text(option) or "",
                     "voter_count": 0,
                 }
                 for index, option in enumerate(options)
@@ -191,21 +212,33 @@ class Messaging:
             "members_only": False,
         }
         if quiz:
-            correct = correct_option_ids(call)
-            poll["correct_option_ids"] = correct
-            poll["correct_option_id"] = correct[0]
+            poll["correct_option_ids"] = correct_option_ids(call)
         explanation = call.str_("explanation")
         if explanation:
             poll["explanation"] = render(explanation, call.str_("explanation_parse_mode")).text
+        open_period, close_date = call.int_("open_period"), call.int_("close_date")
+        if open_period is not None:
+            poll["open_period"] = open_period
+        closes_at = closing_time(open_period, close_date, self.state.polls.clock())
+        if closes_at is not None:
+            poll["close_date"] = int(closes_at)
         raw = self._record(
-            call, chat, content, {"poll": poll}, parsed=None, source=None, media="poll", poll=poll
+            call,
+            chat,
+            content,
+            {"poll": poll},
+            parsed=None,
+            source=None,
+            media="poll",
+            poll=poll,
+            thread_id=thread_id,
         )
-        self.state.polls[poll_id] = (chat.id, raw["message_id"])
+        self.state.polls.add(PollRecord(poll, chat.id, raw["message_id"], closes_at=closes_at))
         return raw
 
     def send_generic(self, call: Call, content: Content) -> dict[str, Any]:
         """Any other method returning a Message (sendLocation, sendDice, ...)."""
-        chat = self._open_for_send(call)
+        chat, thread_id = self._open_for_send(call)
         kind = call.method[len("send") :] if call.method.startswith("send") else call.method
         kind = "".join(f"_{c.lower()}" if c.isupper() else c for c in kind).lstrip("_")
         body = _generic_body(kind, call)
@@ -213,12 +246,20 @@ class Messaging:
         if caption is not None and caption.text:
             body["caption"] = caption.text
         return self._record(
-            call, chat, content, body, parsed=caption, source=call.str_("caption"), media=kind
+            call,
+            chat,
+            content,
+            body,
+            parsed=caption,
+            source=call.str_("caption"),
+            media=kind,
+            thread_id=thread_id,
         )
 
     def send_media_group(self, call: Call) -> list[dict[str, Any]]:
-        """An album: every item is checked before any message is recorded."""
+        """An album: every item is checked before any message is recorded; each counts as a message."""
         chat = self.state.target(call)
+        thread_id = self._thread(call, chat)
         items = call.json_("media")
         if not isinstance(items, list) or not 1 <= len(items) <= 10:
             raise bad_request("media must be an Array of 1-10 InputMedia")
@@ -232,7 +273,7 @@ class Messaging:
                 raise bad_request("message caption is too long")
             prepared.append((item, kind, caption, self._stored_media(call, item.get("media"), kind)))
         self._check_reply_target(call, chat)
-        self.state.admit(chat)
+        self.state.admit(chat, count=len(prepared))
         group_id = str(self.state.next_serial())
         results = []
         for item, kind, caption, stored in prepared:
@@ -249,6 +290,7 @@ class Messaging:
                     source=item.get("caption"),
                     media=kind,
                     stored=stored,
+                    thread_id=thread_id,
                 )
             )
         return results
@@ -261,6 +303,7 @@ class Messaging:
 
     def send_chat_action(self, call: Call) -> bool:
         chat = self.state.target(call)
+        self._thread(call, chat)
         action = call.str_("action") or ""
         if action not in CHAT_ACTIONS:
             raise bad_request("wrong parameter action in request")
@@ -355,6 +398,22 @@ class Messaging:
         message.reply_keyboard = None
         message.remove_keyboard = False
         _set_or_drop(message.raw, "reply_markup", markup)
+
+    def stop_poll(self, call: Call, content: Content) -> dict[str, Any]:
+        """stopPoll: close a poll the bot sent (announced with a ``poll`` update); returns it."""
+        chat = self.state.target(call)
+        message = chat.by_id.get(call.int_("message_id") or 0)
+        record = None if message is None or message.poll is None else self.state.polls.get(message.poll["id"])
+        if message is None or message.deleted or record is None:
+            raise bad_request("message with poll to stop not found")
+        stopped = self.state.polls.stop(record)
+        if call.has("reply_markup"):
+            message.history.append(message.snapshot())
+            self._set_markup(message, inline_markup(content.reply_markup))
+            self._commit_edit(message, message.describe())
+        chat.log.append(f"bot stopped poll #{message.message_id}")
+        chat.notify()
+        return stopped
 
     def delete_message(self, call: Call) -> bool:
         chat = self.state.target(call)

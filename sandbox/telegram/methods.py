@@ -16,6 +16,7 @@ from sandbox.telegram.call import Call
 from sandbox.telegram.checks import Content
 from sandbox.telegram.delivery import Delivery
 from sandbox.telegram.errors import bad_request
+from sandbox.telegram.group_methods import GroupMethods
 from sandbox.telegram.messaging import MEDIA_METHODS, Messaging, is_flood_counted
 from sandbox.telegram.spec import BotApiSpec
 from sandbox.telegram.state import SandboxState, commands_key
@@ -38,6 +39,7 @@ class MethodTable:
         self.messaging = messaging
         self.spec = spec
         m = messaging
+        g = GroupMethods(state)
         handlers: dict[str, Handler] = {
             "getMe": lambda call, content: self.get_me(),
             "logOut": lambda call, content: True,
@@ -61,6 +63,15 @@ class MethodTable:
             "setChatMenuButton": lambda call, content: self.set_menu_button(call),
             "getChatMenuButton": lambda call, content: self.get_menu_button(call),
             "getFile": lambda call, content: self.get_file(call),
+            "stopPoll": m.stop_poll,
+            "getChat": lambda call, content: g.get_chat(call),
+            "getChatMember": lambda call, content: g.get_chat_member(call),
+            "getChatAdministrators": lambda call, content: g.get_administrators(call),
+            "getChatMemberCount": lambda call, content: g.get_member_count(call),
+            "leaveChat": lambda call, content: g.leave_chat(call),
+            "createForumTopic": lambda call, content: g.create_topic(call),
+            "closeForumTopic": lambda call, content: g.set_topic_closed(call, closed=True),
+            "reopenForumTopic": lambda call, content: g.set_topic_closed(call, closed=False),
         }
         for method, kind in MEDIA_METHODS.items():
             handlers[method] = _media_handler(m, kind)
@@ -92,10 +103,11 @@ class MethodTable:
 
     # -- small methods ----------------------------------------------------------
     def get_me(self) -> dict[str, Any]:
+        """The bot, with what only getMe tells: it may join groups, and whether privacy mode is off."""
         return {
             **self.state.bot_user,
             "can_join_groups": True,
-            "can_read_all_group_messages": False,
+            "can_read_all_group_messages": not self.state.privacy_mode,
             "supports_inline_queries": False,
             "can_connect_to_business": False,
             "has_main_web_app": False,

@@ -8,6 +8,7 @@ raw material (the markup source, the Message JSON returned to the bot).
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -23,6 +24,9 @@ class SentMessage:
     what the bot sent. ``inline_buttons`` holds rows of ``(label,
     callback_data)`` (``None`` data for URL and other non-callback buttons).
     ``history`` holds earlier versions, oldest first, when the bot edited it.
+    ``thread_id`` is the forum topic it was sent to (``None``: no topic).
+    ``sent_at`` is when it was sent (``time.monotonic()``, the flood limits'
+    clock), so a test can check the pace of a group's messages.
     """
 
     method: str
@@ -46,6 +50,8 @@ class SentMessage:
     raw: dict[str, Any] = field(default_factory=dict)
     history: list[SentMessage] = field(default_factory=list)
     deleted: bool = False
+    thread_id: int | None = None
+    sent_at: float = field(default_factory=time.monotonic)
 
     @property
     def edited(self) -> bool:

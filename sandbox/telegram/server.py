@@ -32,7 +32,9 @@ from sandbox.telegram.updates import UpdateQueue, encode
 from sandbox.telegram.validation import validate_call
 
 if TYPE_CHECKING:
-    from sandbox.telegram.learner import FakeGroup, FakeLearner
+    from sandbox.telegram.group_chat import FakeGroup
+    from sandbox.telegram.group_people import GroupMember
+    from sandbox.telegram.learner import FakeLearner
 
 _INVALID_STATUSES = frozenset({400, 404})
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -45,7 +47,8 @@ class FakeBotAPI:
     :func:`sandbox.telegram.spec.locate_spec`); ``use_spec=False`` skips it even if
     present. ``allow_unknown_chats`` lets the bot write to chat ids nobody
     opened (for broadcast benchmarks). Calls are recorded in :attr:`calls`
-    unless ``record_calls=False``.
+    unless ``record_calls=False``. ``privacy_mode`` is the bot's group privacy
+    setting: on by default, as for every new bot (see ``privacy.py``).
     """
 
     def __init__(
@@ -63,6 +66,7 @@ class FakeBotAPI:
         webhook_retry_delay: float = 0.05,
         record_calls: bool = True,
         faults: Faults | None = None,
+        privacy_mode: bool = True,
     ) -> None:
         self.token = token
         self.host = host
@@ -80,6 +84,8 @@ class FakeBotAPI:
         self.stats = SandboxStats()
         self.state = SandboxState(self.bot_user, self.stats, flood or FloodLimits())
         self.state.allow_unknown_chats = allow_unknown_chats
+        self.state.privacy_mode = privacy_mode
+        self.state.push = self.push_update
         self.faults = faults or Faults()
         self.queue = UpdateQueue(self.stats)
         self.delivery = Delivery(self.queue, self.stats, self._execute_reply, retry_delay=webhook_retry_delay)
@@ -107,6 +113,15 @@ class FakeBotAPI:
     def flood(self, limits: FloodLimits) -> None:
         """Replace the limits (and start with full buckets)."""
         self.state.set_flood_limits(limits)
+
+    @property
+    def privacy_mode(self) -> bool:
+        """Whether the bot sees only commands, replies and service messages in groups."""
+        return self.state.privacy_mode
+
+    @privacy_mode.setter
+    def privacy_mode(self, value: bool) -> None:
+        self.state.privacy_mode = value
 
     @property
     def allow_unknown_chats(self) -> bool:
@@ -139,6 +154,7 @@ class FakeBotAPI:
     async def stop(self) -> None:
         """Release long polls, stop webhook delivery and close the server."""
         self.queue.close()
+        self.state.polls.cancel_timers()
         await self.delivery.close()
         runner, self._runner = self._runner, None
         if runner is not None:
@@ -264,16 +280,72 @@ class FakeBotAPI:
         *,
         kind: str = "supergroup",
         username: str | None = None,
+        forum: bool = False,
+        creator: int | None = None,
+        with_bot: bool = True,
     ) -> FakeGroup:
-        """A group chat (created once) in which the bot is a member."""
-        from sandbox.telegram.learner import FakeGroup
+        """A group chat (created once); the bot is a member unless ``with_bot=False``.
+
+        ``kind`` is "supergroup" or "group" (a basic group, which can later be
+        upgraded); ``forum=True`` makes a supergroup with topics; ``creator``
+        is the user id getChatMember reports as "creator". Nobody else is an
+        administrator until :meth:`FakeGroup.set_admin`.
+        """
+        from sandbox.telegram.group_chat import FakeGroup
 
         existing = self._groups.get(chat_id)
         if existing is not None:
             return existing
-        group = FakeGroup(self, chat_id, title, kind=kind, username=username)
-        self._groups[chat_id] = group
+        group = FakeGroup(
+            self,
+            chat_id,
+            title,
+            kind=kind,
+            username=username,
+            forum=forum,
+            creator=creator,
+            with_bot=with_bot,
+        )
+        return self._adopt_group(group)
+
+    def _adopt_group(self, group: FakeGroup) -> FakeGroup:
+        self._groups[group.chat_id] = group
         return group
+
+    # -- deep links -----------------------------------------------------------------
+    async def open_start_link(
+        self, user_id: int, first_name: str = "Learner", payload: str = "", **profile: Any
+    ) -> FakeLearner:
+        """Someone opens ``t.me/<bot>?start=<payload>`` and taps Start: ``/start <payload>``.
+
+        ``profile`` (last_name, username, language_code) is used if the learner is new.
+        """
+        learner = self.learner(user_id, first_name, **profile)
+        await learner.start(payload)
+        return learner
+
+    async def add_to_group_via_link(
+        self, user_id: int, group: FakeGroup | int, payload: str = "", first_name: str = "Member"
+    ) -> GroupMember:
+        """Someone adds the bot through ``t.me/<bot>?startgroup=<payload>``.
+
+        The bot gets ``my_chat_member`` (-> member, from that person) and the
+        ``new_chat_members`` service message, then the person's
+        ``/start@<bot> <payload>`` in the group. If the bot is already there,
+        only the command is sent, as the client does. Returns the person.
+        """
+        from sandbox.telegram.deeplinks import check_payload, start_text
+
+        check_payload(payload)
+        if isinstance(group, int):
+            target = self._groups.get(group) or self.group(group, with_bot=False)
+        else:
+            target = group
+        person = target.member(user_id, first_name)
+        if target.bot_status in ("left", "kicked"):
+            await target.add_bot(by_user_id=user_id)
+        await person.send_text(start_text(payload, str(self.bot_user["username"])))
+        return person
 
     def push_update(self, update: dict[str, Any]) -> int:
         """Queue an update now (synchronous core of :meth:`push_raw_update`)."""

@@ -2,7 +2,8 @@
 
 It also answers the two questions every sending method asks first, in
 Telegram's order: *may the bot write to this chat?* (403 for a user who
-blocked it or never opened it, 400 for an unknown group) and *is the bot going
+blocked it or never opened it and for a group it is no longer in, 400 for an
+unknown group or a basic group that became a supergroup) and *is the bot going
 too fast?* (429 from the flood gate).
 """
 
@@ -12,13 +13,16 @@ import itertools
 import json
 import mimetypes
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from sandbox.telegram.call import Call, UploadedFile
 from sandbox.telegram.chats import ChatState
-from sandbox.telegram.errors import bad_request, forbidden, too_many_requests
+from sandbox.telegram.errors import bad_request, forbidden, migrated, too_many_requests
+from sandbox.telegram.groups import GroupState
 from sandbox.telegram.limits import FloodGate, FloodLimits
+from sandbox.telegram.polls import PollBook
 from sandbox.telegram.records import SandboxStats, SentMessage
 
 
@@ -68,7 +72,12 @@ class SandboxState:
         self.files: dict[str, StoredFile] = {}
         self.file_paths: dict[str, str] = {}
         self.callbacks: dict[str, CallbackRecord] = {}
-        self.polls: dict[str, tuple[int, int]] = {}
+        self.groups: dict[int, GroupState] = {}
+        self.users: dict[int, dict[str, Any]] = {}
+        self.privacy_mode = True
+        # Queues an update for the bot; the server connects it to its update queue.
+        self.push: Callable[[dict[str, Any]], object] = lambda update: None
+        self.polls = PollBook(lambda update: self.push(update))
         self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self.menu_buttons: dict[int | None, dict[str, Any]] = {}
         self.allow_unknown_chats = False
@@ -93,11 +102,26 @@ class SandboxState:
             self.usernames[username.lower()] = chat_id
         return chat
 
+    def group_of(self, chat: ChatState) -> GroupState:
+        """The group state of ``chat`` (made on first use)."""
+        group = self.groups.get(chat.id)
+        if group is None:
+            group = GroupState(chat)
+            self.groups[chat.id] = group
+        return group
+
+    def remember_user(self, user: dict[str, Any]) -> None:
+        if isinstance(user.get("id"), int):
+            self.users.setdefault(user["id"], user)
+
     def remember_update(self, update: dict[str, Any]) -> None:
-        """Chats seen in an update become known, so the bot may answer them."""
+        """Chats and people seen in an update become known, so the bot may answer them."""
         for key, value in update.items():
             if not isinstance(value, dict):
                 continue
+            sender = value.get("from")
+            if isinstance(sender, dict):
+                self.remember_user(sender)
             chat = value.get("chat")
             if not isinstance(chat, dict):
                 message = value.get("message")
@@ -107,7 +131,10 @@ class SandboxState:
             state = self.open_chat(chat)
             member = value.get("new_chat_member")
             if key == "my_chat_member" and isinstance(member, dict):
-                state.blocked = member.get("status") in ("kicked", "left")
+                state.bot_status = str(member.get("status", "member"))
+            moved_to = value.get("migrate_to_chat_id")
+            if isinstance(moved_to, int):
+                state.migrated_to = moved_to
 
     def find_chat(self, raw: str) -> ChatState | None:
         if raw.startswith("@"):
@@ -126,13 +153,15 @@ class SandboxState:
         chat = self.find_chat(raw)
         if chat is None:
             chat = self._unknown_chat(raw)
+        if chat.migrated_to is not None:
+            raise migrated(chat.migrated_to)
         if chat.blocked:
             kind = chat.info.get("type")
             if kind == "private":
                 raise forbidden("bot was blocked by the user")
-            if kind == "channel":
-                raise forbidden("bot is not a member of the channel chat")
-            raise forbidden(f"bot was kicked from the {kind} chat")
+            if chat.bot_status == "kicked":
+                raise forbidden(f"bot was kicked from the {kind} chat")
+            raise forbidden(f"bot is not a member of the {kind} chat")
         return chat
 
     def _unknown_chat(self, raw: str) -> ChatState:
@@ -148,9 +177,9 @@ class SandboxState:
             raise forbidden("bot can't initiate conversation with a user")
         raise bad_request("chat not found")
 
-    def admit(self, chat: ChatState) -> None:
-        """Take a flood-limit token for a message to ``chat`` or raise 429."""
-        retry_after = self.gate.admit(chat.id, chat.is_group)
+    def admit(self, chat: ChatState, count: int = 1) -> None:
+        """Take flood-limit tokens for ``count`` messages to ``chat`` or raise 429."""
+        retry_after = self.gate.admit(chat.id, chat.is_group, count)
         if retry_after is not None:
             raise too_many_requests(retry_after)
 

@@ -51,6 +51,12 @@ def validate_call(spec: BotApiSpec, method: MethodSpec, call: Call) -> None:
             raise bad_request(f'parameter "{name}" is invalid: {problem}')
 
 
+def check_value(spec: BotApiSpec, type_name: str, value: Any) -> str | None:
+    """Check a JSON value against a spec type: how tests hold the sandbox's own answers
+    and updates to the shapes Telegram documents. Returns the problem or ``None``."""
+    return _Checker(spec).check_json(type_name, value, "", 0)
+
+
 def _describe(types: tuple[str, ...]) -> str:
     return " or ".join(types)
 
