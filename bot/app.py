@@ -181,7 +181,11 @@ async def run_roles(app: App, roles: set[str], webhook: bool = False) -> None:
     web_task: asyncio.Task[None] | None = None
     if "web" in roles:
         listen = app.settings.dashboard_listen or DEFAULT_LISTEN
-        web_task = asyncio.create_task(serve_web(web_app(app.database, app.library), listen))
+        settings = app.settings
+        served = web_app(
+            app.database, app.library, settings.admin_ids, settings.dashboard_url, settings.timezone
+        )
+        web_task = asyncio.create_task(serve_web(served, listen))
     if "scheduler" in roles:
         scheduler = SchedulerService(
             app.database,

@@ -9,7 +9,7 @@ import logging
 import signal
 import sys
 
-from bot import operator_cli
+from bot import admin_cli, operator_cli
 from bot.logs import setup_logging
 from bot.settings import SettingsError, load_settings
 from content.library import ContentError
@@ -60,6 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     import_po.add_argument("file", metavar="FILE", help="the PO file; its Language header names the language")
     operator_cli.add_commands(commands)
+    admin_cli.add_commands(commands)
     return parser
 
 
@@ -155,7 +156,9 @@ async def _run(webhook: bool, role: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     setup_logging(
-        logging.WARNING if args.command in ("content", "chat", "db", "alert", "capacity") else logging.INFO
+        logging.WARNING
+        if args.command in ("content", "chat", "db", "alert", "capacity", "admin", "audit")
+        else logging.INFO
     )
     try:
         if args.command == "content":
@@ -168,6 +171,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command in ("alert", "capacity"):
             return operator_cli.run(args)
+        if args.command in ("admin", "audit"):
+            return admin_cli.run(args)
         if args.command == "chat":
             from bot.terminal_chat import CHAT_DATABASE, chat
 

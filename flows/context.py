@@ -8,6 +8,13 @@ from datetime import datetime
 
 from content.library import Library
 from flows.certificate_record import CertificateRecord
+from flows.scam_check import Knowledge, Memory
+
+
+@dataclass(frozen=True, slots=True)
+class ScamTools:
+    knowledge: Knowledge
+    memory: Memory | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,3 +26,5 @@ class Context:
     display_name: str | None = None  # the chat's first name, offered for a certificate
     entropy: bytes = b""  # random bytes drawn by the host for this turn: certificate codes
     certificate: CertificateRecord | None = None  # the one a /verify in this turn asks about
+    scam: ScamTools | None = None  # the checker's knowledge and the admins' confirmed messages
+    held: str | None = None  # the message last checked, kept briefly by the host for a report

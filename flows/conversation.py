@@ -8,10 +8,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flows import certificates, course, daily, fallback, lesson, onboarding, privacy, progress, settings
+from flows import (
+    certificates,
+    course,
+    daily,
+    fallback,
+    lesson,
+    onboarding,
+    practice,
+    privacy,
+    progress,
+    scam_chat,
+    settings,
+)
 from flows.cafe.model import code_of_payload
 from flows.context import Context
-from flows.events import Blocked, Command, Event, Press, Text, Unblocked, Unsupported
+from flows.events import Blocked, Command, Event, Forwarded, Press, Text, Unblocked, Unsupported
 from flows.menu import menu_command, with_menu
 from flows.outcome import Outcome
 from flows.state import ONBOARDING, LearnerState, Step
@@ -49,6 +61,10 @@ def _route(state: LearnerState, event: Event, ctx: Context) -> Outcome:
             return _start(state.but(cafe_code=state.cafe_code or code_of_payload(args)), ctx)
         case Command() if (code := certificates.code_in(event)) is not None:
             return certificates.verify(state, ctx, code)
+        case Forwarded(text=text):  # "is this a scam?" needs no onboarding first
+            outcome = scam_chat.check_message(state, ctx, text)
+            outcome.persist = state.step != Step.NEW
+            return outcome
         case Text() | Unsupported() if state.step == Step.NEW and ctx.first_message_starts:
             return onboarding.begin(state, ctx)
         case _ if state.step == Step.NEW:
@@ -80,11 +96,13 @@ _ANYWHERE: dict[str, Callable[[LearnerState, Context], Outcome]] = {
     "stop": privacy.stop,
     "mydata": privacy.my_data,
     "forget": privacy.ask_forget,
+    "check": scam_chat.ask,
 }
 _AFTER_SETUP: dict[str, Callable[[LearnerState, Context], Outcome]] = {
     "lesson": lesson.open_lesson,
     "progress": progress.show,
     "settings": settings.show,
+    "practice": practice.next_drill,
 }
 
 
@@ -142,7 +160,26 @@ def _press(state: LearnerState, ctx: Context, raw: str) -> Outcome:
                 outcome = certificates.choose_name(state, ctx, None)
             case "retake" if course.is_lesson(ctx.library, arg):
                 outcome = lesson.retake(state, ctx, arg)
+            case "report":
+                outcome = _report(state, ctx, arg)
+            case "howcheck":
+                outcome = scam_chat.how_to_check(state, ctx)
+            case "drill" if state.onboarded:
+                outcome = practice.answer(state, ctx, arg, token.arg(1))
+            case "practice" if state.onboarded:
+                outcome = practice.next_drill(state, ctx)
     return outcome if outcome is not None else fallback.stale_button(state, ctx)
+
+
+def _report(state: LearnerState, ctx: Context, arg: str) -> Outcome | None:
+    match arg:
+        case "ask":
+            return scam_chat.ask_report(state, ctx)
+        case "send":
+            return scam_chat.send_report(state, ctx)
+        case "no":
+            return scam_chat.cancel_report(state, ctx)
+    return None
 
 
 def _text(state: LearnerState, ctx: Context, text: str) -> Outcome:
@@ -153,4 +190,6 @@ def _text(state: LearnerState, ctx: Context, text: str) -> Outcome:
         return onboarding.answer_text(state, ctx, text)
     if state.step == Step.CERT_NAME:
         return certificates.choose_name(state, ctx, text) or fallback.not_understood(state, ctx)
+    if state.step == Step.CHECK:
+        return scam_chat.check_message(state, ctx, text)
     return fallback.not_understood(state, ctx)

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from content.markup import escape
 from content.model import Question, Tip
-from flows import course
+from flows import course, practice
 from flows.audience import wants_messages
 from flows.context import Context
 from flows.effects import ReviewAnswered
@@ -86,10 +86,17 @@ def reminder(state: LearnerState, ctx: Context, sent_before: int) -> Message | N
 
 
 def review_message(state: LearnerState, ctx: Context, question_id: str) -> Message | None:
-    question = course.question(ctx.library, state.lang, question_id)
-    if question is None or not wants_messages(state):
+    """A quiz question, or a spot-the-scam drill, the learner got wrong, coming back."""
+    if not wants_messages(state):
         return None
-    return review_question(state, Texts(ctx.library, state.lang), question)
+    question = course.question(ctx.library, state.lang, question_id)
+    if question is not None:
+        return review_question(state, Texts(ctx.library, state.lang), question)
+    drill = practice.drill_of(ctx, state.lang, question_id)
+    if drill is None:
+        return None
+    asked = practice.drill_message(state, ctx, drill)
+    return Message(f"{Texts(ctx.library, state.lang)('practice.review')}\n\n{asked.text}", asked.choices)
 
 
 def review_question(state: LearnerState, t: Texts, question: Question) -> Message:

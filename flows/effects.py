@@ -44,8 +44,30 @@ class CertificateIssued:
 
 
 @dataclass(frozen=True, slots=True)
+class ReportFiled:
+    """A message the person chose to report: already stripped of their phone numbers and name."""
+
+    text: str
+    light: str
+    signals: tuple[str, ...]
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DrillAnswered:
+    """A spot-the-scam drill answered; a wrong one comes back for review like a quiz question."""
+
+    drill_id: str
+    correct: bool
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class ForgetLearner:
     """Delete every row about this learner (Decree 13/2023: the right to deletion)."""
 
 
-Effect = QuestionAnswered | LessonFinished | ReviewAnswered | CertificateIssued | ForgetLearner
+Effect = (
+    QuestionAnswered | LessonFinished | ReviewAnswered | CertificateIssued | ReportFiled | DrillAnswered
+    | ForgetLearner
+)

@@ -19,6 +19,14 @@ class Text:
 
 
 @dataclass(frozen=True, slots=True)
+class Forwarded:
+    """A message the person forwarded from elsewhere (its text, or a picture's caption): most
+    often "is this a scam?"."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Press:
     """An inline button was pressed; `token` is its callback data, untrusted until parsed."""
 
@@ -42,7 +50,7 @@ class Unblocked:
     """The learner unblocked the bot."""
 
 
-Event = Command | Text | Press | Unsupported | Blocked | Unblocked
+Event = Command | Text | Forwarded | Press | Unsupported | Blocked | Unblocked
 
 
 MAX_TEXT = 4096

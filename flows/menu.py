@@ -1,4 +1,4 @@
-"""The main menu: four large shortcuts (a keyboard on Telegram, typed words elsewhere), and
+"""The main menu: five large shortcuts (a keyboard on Telegram, typed words elsewhere), and
 recognising its labels, and command words, as text."""
 
 from __future__ import annotations
@@ -12,11 +12,17 @@ MENU_COMMANDS = {
     "menu.progress": "progress",
     "menu.settings": "settings",
     "menu.help": "help",
+    "menu.practice": "practice",
 }
 
 
 def main_keyboard(t: Texts) -> tuple[tuple[str, ...], ...]:
-    return ((t("menu.lesson"),), (t("menu.progress"), t("menu.settings")), (t("menu.help"),))
+    return (
+        (t("menu.lesson"),),
+        (t("menu.practice"),),
+        (t("menu.progress"), t("menu.settings")),
+        (t("menu.help"),),
+    )
 
 
 def with_menu(t: Texts, text: str) -> Message:

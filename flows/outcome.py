@@ -18,3 +18,6 @@ class Outcome:
     settled: bool = False  # the choices just used are spent (Telegram takes the buttons away)
     answered: Answered | None = None  # the question just answered, with its verdict
     persist: bool = True  # False when nothing about this chat may be stored
+    # A checked message the host keeps for a few minutes, outside the database and the logs, in
+    # case the person reports it; None leaves whatever it kept.
+    hold: str | None = None

@@ -37,6 +37,9 @@ def show(state: LearnerState, ctx: Context) -> Outcome:
         streak=current_streak(state, ctx),
         next=_title(state, ctx, following) if following else t("progress.all_done"),
     )
+    if state.drills_done:
+        share = round(100 * state.drills_right / state.drills_done)
+        text = f"{text}\n{t('progress.drills', done=state.drills_done, accuracy=share)}"
     if state.certificates:
         text = f"{text}\n\n{t('progress.certificates')}\n{certificates.listed(state, ctx)}"
     return Outcome(state, [Message(text)])

@@ -25,6 +25,7 @@ class Step(StrEnum):
     QUIZ = "quiz"
     FORGET = "forget"  # waiting for the confirmation of /forget
     CERT_NAME = "cert_name"  # asked how their name should be written on a certificate
+    CHECK = "check"  # asked to paste a message to check for scams (/check)
 
 
 ONBOARDING = (Step.LANGUAGE, Step.GROUP, Step.PROVINCE, Step.HOUR)
@@ -64,6 +65,8 @@ class LearnerState:
     certificates: tuple[tuple[str, str], ...] = ()  # (module id, code) in the order earned
     certificate_name: str | None = None  # the name printed on certificates, as the learner chose
     cafe_code: str | None = None  # the café whose link brought them (t.me/<bot>?start=cafe_<code>)
+    drills_done: int = 0  # spot-the-scam drills answered (/practice), and how many rightly
+    drills_right: int = 0
 
     @property
     def lang(self) -> str:

@@ -41,6 +41,11 @@ ACTIONS: dict[str, int] = {
     "retake": 1,  # retake:<lesson id> (a quiz under 60%, taken again for the certificate)
     "cafe": 2,  # cafe:<setting>:<value> (a group's café menu)
     "host": 2,  # host:pause:<café id> / host:resume:<café id> (a host's private /host)
+    "report": 1,  # report:ask / report:send / report:no (a checked message, to the admins)
+    "howcheck": 0,  # how to check a message oneself
+    "drill": 2,  # drill:<drill id>:scam|safe
+    "practice": 0,  # another drill
+    "rep": 2,  # rep:scam|safe|unsure|skip:<report id> (an admin reviewing reports)
 }
 
 

@@ -73,6 +73,8 @@ class CafeDesk:
         self.zone = zone
         self.bot = bot
         self.username = username
+        self._boards: dict[str, str] = {}  # the leaderboard last shown in each group, to skip same edits
+        self._top_at: dict[str, datetime] = {}  # when each group's leaderboard was last posted
 
     def _today(self) -> datetime:
         return datetime.now(self.zone)
@@ -165,17 +167,26 @@ class CafeDesk:
         return GroupReply([group_texts.already_posted(self.library, language)], command.thread_id)
 
     async def _top(self, command: GroupCommand, stored: cafes.Stored | None) -> GroupReply:
+        """At most one new leaderboard a minute: a /top within the minute refreshes the one
+        shown (when the scores moved) or is ignored. The minute is claimed before anything is
+        awaited, so a burst handled concurrently still posts once."""
         if stored is None:
             return GroupReply([group_texts.hello(self.library)], command.thread_id)
         now = datetime.now(UTC)
+        chat = command.chat_id
+        last = self._top_at.get(chat) or (_aware(stored.top_at) if stored.top_at else None)
+        recent = last is not None and now - last < TOP_EVERY
+        if not recent:
+            self._top_at[chat] = now
         monday = week_start(self._today().date())
         standings = await self.database.run(lambda c: cafes.standings(c, stored.id, monday))
         board = leaderboard(standings, stored.cafe.settings.language, self.library)
-        recent = stored.top_at is not None and now - _aware(stored.top_at) < TOP_EVERY
-        if recent and stored.top_message_id is not None:
-            return GroupReply([board], stored.cafe.thread_id, edit=stored.top_message_id)
         if recent:
-            return GroupReply()  # the one being sent this minute will do
+            if self._boards.get(chat) == board.text or stored.top_message_id is None:
+                return GroupReply()  # nothing new, or the one of this minute is still on its way
+            self._boards[chat] = board.text
+            return GroupReply([board], stored.cafe.thread_id, edit=stored.top_message_id)
+        self._boards[chat] = board.text
         await self.database.run(lambda c: cafes.set_top(c, stored.id, None, now))
         return GroupReply([board], command.thread_id or stored.cafe.thread_id, is_top=True)
 

@@ -27,10 +27,12 @@ from flows.conversation import handle
 from flows.daily import next_box
 from flows.effects import (
     CertificateIssued,
+    DrillAnswered,
     Effect,
     ForgetLearner,
     LessonFinished,
     QuestionAnswered,
+    ReportFiled,
     ReviewAnswered,
 )
 from flows.events import Blocked, Command, Event, Press
@@ -38,8 +40,10 @@ from flows.outcome import Outcome
 from flows.replies import PersonalData
 from flows.state import LearnerState
 from flows.texts import Texts
+from service.admin_desk import AdminDesk, is_admin_event
 from service.cafes import CafeDesk
-from store import cafes, certificates, learners, outbox
+from service.scam_tools import Checker, HeldTexts
+from store import cafes, certificates, learners, outbox, scam_reports
 from store.address import BotRef
 from store.chat_locks import ChatLocks, LocalChatLocks
 from store.database import Database
@@ -73,6 +77,10 @@ class Turns:
         self._send_lines = LocalChatLocks()
         # The café desk of this bot, where it can be in groups (Telegram): /host goes there.
         self.cafes: CafeDesk | None = None
+        self.checker = Checker(database)
+        self.held = HeldTexts()
+        # Admins' private commands (/reports, /grant, ...), where the channel has admins (Telegram).
+        self.admin: AdminDesk | None = None
 
     def lock(self, chat_id: str) -> AbstractAsyncContextManager[None]:
         return self.locks.hold(f"{self.bot}:{chat_id}")
@@ -96,6 +104,13 @@ class Turns:
         `display_name`: the chat's first name, offered when a certificate asks for a name."""
         if self.cafes is not None and _for_hosts(event):
             return await self._host(self.cafes, chat_id, event, language_hint)
+        if self.admin is not None and is_admin_event(event):
+            learner = await self.find(chat_id)
+            language = learner.lang if learner is not None else language_hint
+            return Turn(await self.admin.take(chat_id, event, language))
+
+        scam = await self.checker.tools()
+        held = self.held.get(chat_id)
 
         def work(connection: Connection) -> Turn | None:
             row = learners.find(connection, self.bot, chat_id, for_update=True)
@@ -110,6 +125,8 @@ class Turns:
                 display_name=display_name,
                 entropy=secrets.token_bytes(16),
                 certificate=certificates.find(connection, code) if code else None,
+                scam=scam,
+                held=held,
             )
             outcome = handle(state, event, ctx)
             personal_data = None
@@ -120,7 +137,12 @@ class Turns:
             return Turn(outcome, personal_data)
 
         async with self.lock(chat_id):
-            return await self.database.run(work)
+            turn = await self.database.run(work)
+        if turn is not None and turn.outcome.hold is not None:
+            self.held.put(chat_id, turn.outcome.hold)
+        if turn is not None and any(isinstance(e, ReportFiled) for e in turn.outcome.effects):
+            self.held.drop(chat_id)  # reported: it is in the database now, as the reporter agreed
+        return turn
 
     async def _host(self, desk: CafeDesk, chat_id: str, event: Event, language_hint: str) -> Turn:
         """A café host's /host and its buttons: about their cafés, not their learning, so the
@@ -174,12 +196,17 @@ def save_outcome(
         outbox.forget_chat(connection, bot, outcome.state.chat_id)
         # their name and answers in group cafés go too (a private chat's id is the person's id)
         cafes.forget_member(connection, bot.channel, outcome.state.chat_id)
+        scam_reports.forget_reporter(connection, bot, outcome.state.chat_id)
         return
     if not outcome.persist:
         return
     learner_id = learners.save(connection, row, bot, outcome.state, update_key, changed=bool(outcome.effects))
     for effect in outcome.effects:
-        apply(connection, learner_id, effect)
+        if isinstance(effect, ReportFiled):
+            chat = outcome.state.chat_id
+            scam_reports.file(connection, bot, chat, effect.text, effect.light, effect.signals, effect.at)
+        else:
+            apply(connection, learner_id, effect)
 
 
 def apply(connection: Connection, learner_id: int, effect: Effect) -> None:
@@ -198,6 +225,16 @@ def apply(connection: Connection, learner_id: int, effect: Effect) -> None:
             )
         case CertificateIssued():
             certificates.add(connection, learner_id, effect.record)
+        case DrillAnswered():  # a drill got wrong comes back like a quiz question
+            box = learners.review_box(connection, learner_id, effect.drill_id)
+            if box is None and not effect.correct:
+                learners.put_review(
+                    connection, learner_id, effect.drill_id, *next_box(1, False, effect.at.date())
+                )
+            elif box is not None:
+                learners.put_review(
+                    connection, learner_id, effect.drill_id, *next_box(box, effect.correct, effect.at.date())
+                )
         case ReviewAnswered():
             box = learners.review_box(connection, learner_id, effect.question_id)
             if box is not None:  # not under review (an old or forged button): feedback was all

@@ -3,11 +3,12 @@ its members. Plain functions of a `Connection`, run in one transaction by the ca
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, delete, func, insert, select, update
+from sqlalchemy import Connection, Table, and_, bindparam, delete, func, insert, select, update
 
 from flows.cafe.model import Cafe, CafeSettings
 from flows.cafe.scores import Standing
@@ -54,7 +55,8 @@ def to_cafe(row: Any) -> Cafe:
     )
 
 
-def _stored(row: Any) -> Stored:
+def stored_of(row: Any) -> Stored:
+    """A café as read from a row of `cafes` (every column selected)."""
     return Stored(
         row.id,
         to_cafe(row),
@@ -68,12 +70,12 @@ def _stored(row: Any) -> Stored:
 
 def find(connection: Connection, bot: BotRef, chat_id: str) -> Stored | None:
     row = connection.execute(select(cafes).where(_of_bot(bot), cafes.c.chat_id == chat_id)).first()
-    return _stored(row) if row is not None else None
+    return stored_of(row) if row is not None else None
 
 
 def find_by_id(connection: Connection, cafe_id: int) -> Stored | None:
     row = connection.execute(select(cafes).where(cafes.c.id == cafe_id)).first()
-    return _stored(row) if row is not None else None
+    return stored_of(row) if row is not None else None
 
 
 def create(connection: Connection, bot: BotRef, cafe: Cafe, title: str, now: datetime) -> int:
@@ -123,6 +125,28 @@ def save_post(connection: Connection, cafe_id: int, cafe: Cafe, day: date, last_
     if last_post_on != day:
         values.update(previous_post_on=last_post_on, last_post_on=day)
     connection.execute(update(cafes).where(cafes.c.id == cafe_id).values(values))
+
+
+def save_posts(connection: Connection, posted: Sequence[tuple[int, Cafe, date | None]], day: date) -> None:
+    """`save_post` for many cafés, each (id, café after its post, last_post_on before it): one
+    executemany per shape of row, not one round trip per café (10,000 cafés post at 7:00)."""
+    moved: list[dict[str, Any]] = []
+    same_day: list[dict[str, Any]] = []
+    for cafe_id, cafe, last_post_on in posted:
+        values: dict[str, Any] = {
+            "cafe_id": cafe_id,
+            "tip_cursor": cafe.tip_cursor,
+            "question_cursor": cafe.question_cursor,
+            "recent_tips": [[tip, when.isoformat()] for tip, when in cafe.recent_tips],
+        }
+        if last_post_on != day:
+            moved.append({**values, "previous_post_on": last_post_on, "last_post_on": day})
+        else:
+            same_day.append(values)
+    statement = update(cafes).where(cafes.c.id == bindparam("cafe_id"))
+    for rows in (moved, same_day):
+        if rows:
+            connection.execute(statement, rows)
 
 
 def add_host(connection: Connection, cafe_id: int, user_id: str) -> None:

@@ -38,7 +38,7 @@ _SAME_NAME = (
     "language", "language_hint", "province", "lesson_hour", "onboarded", "editing", "paused",
     "active", "province_page", "lesson_id", "question_index", "quiz_correct", "answered",
     "correct", "streak", "last_study_day", "freeze_used_on", "last_opened_on", "tip_cursor",
-    "tip_cycle_started", "certificate_name", "cafe_code",
+    "tip_cycle_started", "certificate_name", "cafe_code", "drills_done", "drills_right",
 )  # fmt: skip
 
 

@@ -21,6 +21,7 @@ from sqlalchemy import (
     Integer,
     SmallInteger,
     String,
+    Text,
     UniqueConstraint,
     text,
 )
@@ -81,6 +82,8 @@ class LearnerRow(Base):
     certificates: Mapped[list[list[str]]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
     certificate_name: Mapped[str | None] = mapped_column(String(64))
     cafe_code: Mapped[str | None] = mapped_column(String(16))  # started through a café's link
+    drills_done: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # /practice
+    drills_right: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
@@ -183,6 +186,7 @@ class AlertRow(Base):
     state: Mapped[str] = mapped_column(String(12), default="sending")
     total: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    author: Mapped[str | None] = mapped_column(String(64))  # the admin's user id, or "cli"
 
 
 class CafeRow(Base):
@@ -278,3 +282,82 @@ class CafeAnswerRow(Base):
     question_id: Mapped[str] = mapped_column(String(64))
     correct: Mapped[bool] = mapped_column(Boolean)
     answered_on: Mapped[date] = mapped_column(Date)
+
+
+class AdminRoleRow(Base):
+    """A role granted to a Telegram user (superadmins from ADMIN_IDS need no row)."""
+
+    __tablename__ = "admin_roles"
+    __table_args__ = (UniqueConstraint("user_id", "role", name="uq_admin_roles_user_role"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    user_id: Mapped[str] = mapped_column(String(64))  # a Telegram user id, as a decimal string
+    role: Mapped[str] = mapped_column(String(20))
+    provinces: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
+    granted_by: Mapped[str | None] = mapped_column(String(64))
+    granted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AuditRow(Base):
+    """One admin action: who, when and what, kept for accountability."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_at", "at"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(64))  # a user id, or "cli"
+    action: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[dict[str, object]] = mapped_column(JSON)
+
+
+class DashboardLinkRow(Base):
+    """A one-time login link, kept only as the hash of its token."""
+
+    __tablename__ = "dashboard_links"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class DashboardSessionRow(Base):
+    """A browser signed in to the dashboard, kept only as the hash of its cookie."""
+
+    __tablename__ = "dashboard_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class DashboardSaltRow(Base):
+    """The deployment's random salt for the hashed learner ids of exports (one row)."""
+
+    __tablename__ = "dashboard_salt"
+
+    id: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    salt: Mapped[str] = mapped_column(String(64))
+
+
+class ScamReportRow(Base):
+    """A message someone reported, stripped of their phone numbers and name, and the decision."""
+
+    __tablename__ = "scam_reports"
+    __table_args__ = (
+        Index("ix_scam_reports_status", "status", "id"),
+        Index("ix_scam_reports_reporter", "channel", "bot_id", "chat_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    bot_id: Mapped[str] = mapped_column(String(64))
+    chat_id: Mapped[str | None] = mapped_column(String(64))  # None once the reporter was forgotten
+    text: Mapped[str] = mapped_column(Text)
+    light: Mapped[str] = mapped_column(String(8))
+    signals: Mapped[list[str]] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending|scam|safe|unsure
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_by: Mapped[str | None] = mapped_column(String(64))

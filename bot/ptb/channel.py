@@ -26,6 +26,7 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationBuilder, ExtBot, SimpleUpdateProcessor
 from telegram.request import HTTPXRequest
 
+from bot.admin_desks import admin_desk
 from bot.bootstrap import Core
 from bot.ptb.budget import REPLY_ATTEMPTS, BudgetLimiter
 from bot.ptb.commands import register_commands
@@ -71,6 +72,7 @@ class PtbBot:
         self.key = int(bot_id)
         self.turns = Turns(core.database, core.library, settings.zone, core.locks, BotRef(TELEGRAM, bot_id))
         self.turns.cafes = CafeDesk(core.database, core.library, settings.zone, self.turns.bot, "")
+        self.turns.admin = admin_desk(core, self.turns)
         api = settings.telegram_api_url.rstrip("/")
         base_url, base_file_url = f"{api}/bot", f"{api}/file/bot"
         # Built here rather than by PTB, so that close() can shut them even if PTB never started.

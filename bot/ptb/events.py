@@ -12,12 +12,14 @@ from telegram import ChatMemberUpdated, Message
 from telegram.constants import ChatMemberStatus
 
 from bot.telegram.events import _KINDS, language_hint
-from flows.events import Blocked, Event, Press, Unblocked, Unsupported, typed
+from flows.events import Blocked, Event, Forwarded, Press, Unblocked, Unsupported, typed
 
 __all__ = ["from_callback_data", "from_member_update", "from_message", "language_hint"]
 
 
 def from_message(message: Message) -> Event:
+    if message.forward_origin is not None:  # "is this a scam?": the text, or a picture's caption
+        return Forwarded(message.text or message.caption or "")
     text = message.text
     if text is None:
         kind = next((k for k in _KINDS if getattr(message, k, None)), "other")

@@ -135,7 +135,7 @@ async def show(
                 question_parse_mode=html,
                 type="quiz",
                 is_anonymous=False,
-                correct_option_id=reply.correct_place,  # type: ignore[arg-type]  # 0-11 by flows.cafe
+                correct_option_ids=[reply.correct_place],  # type: ignore[list-item]  # 0-11: flows.cafe
                 explanation=escape(reply.explanation) or None,
                 explanation_parse_mode=html,
                 open_period=reply.open_seconds or None,

@@ -19,6 +19,7 @@ from aiogram.enums import ParseMode
 from aiogram.types import TelegramObject
 from aiohttp import web
 
+from bot.admin_desks import admin_desk
 from bot.bootstrap import Core
 from bot.settings import Settings, SettingsError
 from bot.telegram import response_models  # noqa: F401  (keeps response models cached)
@@ -131,7 +132,9 @@ class AiogramChannel:
         self.dispatcher.include_router(learner_router())
         self.dispatcher.include_router(group_router())
         for handle in self.handles:
-            handle.turns.cafes = CafeDesk(core.database, core.library, settings.zone, handle.turns.bot, "")
+            turns = handle.turns
+            turns.cafes = CafeDesk(core.database, core.library, settings.zone, turns.bot, "")
+            turns.admin = admin_desk(core, turns)
         self.polls = PollBook(core.database, settings.zone)
         self._webhook: Any = None
 

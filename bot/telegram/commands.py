@@ -7,7 +7,9 @@ from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats
 
 from content.library import DEFAULT_LANGUAGE, Library
 
-COMMANDS = ("lesson", "progress", "settings", "help", "start", "stop", "mydata", "forget")
+COMMANDS = (
+    "lesson", "check", "practice", "progress", "settings", "help", "start", "stop", "mydata", "forget",
+)  # fmt: skip
 
 
 def menu_languages(library: Library) -> tuple[str, ...]:

@@ -133,7 +133,7 @@ async def show(
                 question_parse_mode=html,
                 type="quiz",
                 is_anonymous=False,
-                correct_option_id=reply.correct_place,
+                correct_option_ids=[reply.correct_place],
                 explanation=escape(reply.explanation) or None,
                 explanation_parse_mode=html,
                 open_period=reply.open_seconds or None,

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Iterable
 
 from aiohttp import web
 
+from bot.web.dashboard import DEFAULT_ZONE, dashboard_routes
 from bot.web.media import media_routes
 from bot.web.verify import verify_routes
 from content.library import Library
@@ -17,9 +19,16 @@ log = logging.getLogger("hocvuso.web")
 DEFAULT_LISTEN = "127.0.0.1:8090"
 
 
-def web_app(database: Database, library: Library) -> web.Application:
+def web_app(
+    database: Database,
+    library: Library,
+    admin_ids: Iterable[int] = (),
+    dashboard_url: str | None = None,
+    timezone: str = DEFAULT_ZONE,
+) -> web.Application:
     app = web.Application(client_max_size=64 * 1024)
     app.add_routes([*verify_routes(database, library), *media_routes(database, library)])
+    app.add_routes(dashboard_routes(database, library, admin_ids, dashboard_url, timezone))
     return app
 
 

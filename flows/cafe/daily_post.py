@@ -23,7 +23,7 @@ from flows.replies import Choice, Message, Poll, Reply
 from flows.texts import Texts
 
 REPEAT_DAYS = 30
-SCAM_MODULES = ("m5-protect-yourself", "m6-spotting-scams")
+SCAM_MODULES = ("m5", "m6")  # protect yourself, spotting scams
 # Telegram's quiz poll limits
 QUESTION_LIMIT, OPTION_LIMIT, EXPLANATION_LIMIT, MAX_OPTIONS = 300, 100, 200, 12
 

@@ -153,6 +153,12 @@ class Actor:
         extra: dict[str, Any] = {"entities": entities} if entities else {}
         return self._send(text, reply_to=reply_to, thread_id=thread_id, text=text, **extra)
 
+    async def forward_text(self, text: str, sender_name: str = "Người lạ") -> int:
+        """Forward a text message received from someone else: Telegram marks it with
+        ``forward_origin`` (here a user who hides their account, the commonest case for a stranger)."""
+        origin = {"type": "hidden_user", "sender_user_name": sender_name, "date": int(time.time()) - 60}
+        return self._send(f"[forwarded] {text}", text=text, forward_origin=origin)
+
     async def edit_text(self, message_id: int, text: str) -> None:
         """Edit one of my earlier messages (an ``edited_message`` update).
 

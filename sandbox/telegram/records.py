@@ -62,6 +62,12 @@ class SentMessage:
         """All inline button labels, in reading order."""
         return [label for row in self.inline_buttons for label, _ in row]
 
+    @property
+    def urls(self) -> list[str]:
+        """The addresses of its URL buttons, in reading order."""
+        rows = (self.reply_markup or {}).get("inline_keyboard") or []
+        return [str(b["url"]) for row in rows for b in row if isinstance(b, dict) and "url" in b]
+
     def callback_data(self, label: str) -> str | None:
         """The callback data of the inline button with exactly this label."""
         for row in self.inline_buttons:

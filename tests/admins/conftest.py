@@ -1,0 +1,3 @@
+"""Database fixtures for the admin tests."""
+
+from tests.database_fixtures import database, database_url  # noqa: F401
