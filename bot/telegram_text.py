@@ -22,3 +22,9 @@ def telegram_text(message: Message) -> str:
 def answered_text(answered: Answered) -> str:
     """The question as it was asked, then the verdict: what the pressed question is edited into."""
     return f"{telegram_text(answered.question)}\n\n{answered.verdict}"
+
+
+def telegram_file(path: str) -> str | None:
+    """A picture an admin sent the bot is kept as "tg:<file id>", which Telegram takes as it is;
+    anything else is a file under content/media."""
+    return path.removeprefix("tg:") if path.startswith("tg:") else None

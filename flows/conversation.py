@@ -23,7 +23,7 @@ from flows import (
 )
 from flows.cafe.model import code_of_payload
 from flows.context import Context
-from flows.events import Blocked, Command, Event, Forwarded, Press, Text, Unblocked, Unsupported
+from flows.events import Blocked, Command, Event, Forwarded, Picture, Press, Text, Unblocked, Unsupported
 from flows.menu import menu_command, with_menu
 from flows.outcome import Outcome
 from flows.state import ONBOARDING, LearnerState, Step
@@ -52,6 +52,8 @@ def _as_command(event: Event, ctx: Context) -> Event:
 
 
 def _route(state: LearnerState, event: Event, ctx: Context) -> Outcome:
+    if isinstance(event, Picture):  # to a learner, a photo is a photo: politely not understood
+        event = Unsupported("photo")
     match event:
         case Blocked():
             return Outcome(state.but(active=False), persist=state.step != Step.NEW)

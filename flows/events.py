@@ -27,6 +27,14 @@ class Forwarded:
 
 
 @dataclass(frozen=True, slots=True)
+class Picture:
+    """A photo the person sent (an admin's picture for an alert); to a learner it is "unsupported"
+    like any photo. `file_id` is the platform's handle for it."""
+
+    file_id: str
+
+
+@dataclass(frozen=True, slots=True)
 class Press:
     """An inline button was pressed; `token` is its callback data, untrusted until parsed."""
 
@@ -50,7 +58,7 @@ class Unblocked:
     """The learner unblocked the bot."""
 
 
-Event = Command | Text | Forwarded | Press | Unsupported | Blocked | Unblocked
+Event = Command | Text | Forwarded | Picture | Press | Unsupported | Blocked | Unblocked
 
 
 MAX_TEXT = 4096

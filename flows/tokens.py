@@ -46,6 +46,7 @@ ACTIONS: dict[str, int] = {
     "drill": 2,  # drill:<drill id>:scam|safe
     "practice": 0,  # another drill
     "rep": 2,  # rep:scam|safe|unsure|skip:<report id> (an admin reviewing reports)
+    "alr": 2,  # alr:<step or filter>:<value> (an admin composing an alert)
 }
 
 

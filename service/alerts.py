@@ -8,18 +8,19 @@ Alerts have the highest priority and are the only messages sent during quiet hou
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import JSON, Connection, Table, and_, func, insert, literal, select, update
+from sqlalchemy import JSON, Connection, Table, and_, func, insert, literal, select, true, update
 
 from content.library import Library
 from content.markup import escape, markup_problems, visible_length
 from flows.replies import Media, Message, Reply
 from store import learners
+from store.address import BotRef
 from store.models import AlertRow
 from store.outbox import CANCELLED, PENDING, URGENT, campaign_counts, cancel, outbox
 from store.payload import to_payload
@@ -121,9 +122,17 @@ def reach(connection: Connection, audience: Audience) -> int:
 
 
 def create(
-    connection: Connection, draft: Draft, audience: Audience, library: Library, now: datetime
+    connection: Connection,
+    draft: Draft,
+    audience: Audience,
+    library: Library,
+    now: datetime,
+    image_bot: BotRef | None = None,
 ) -> tuple[int, int]:
-    """Store the alert and enqueue it for its audience; returns (alert id, rows enqueued)."""
+    """Store the alert and enqueue it for its audience; returns (alert id, rows enqueued).
+
+    `image_bot`: the picture is a Telegram file id that only this bot can send ("tg:..."), so
+    only its learners get it; everyone else gets the text alone."""
     alert_id = connection.execute(
         insert(alerts)
         .values(title=draft.title or None, text=draft.text, image=draft.image, audience=audience.describe(),
@@ -132,33 +141,34 @@ def create(
     ).scalar_one()  # fmt: skip
     campaign = campaign_of(alert_id)
     language = func.coalesce(table.c.language, table.c.language_hint)
+    text_only = replace(draft, image=None)
+    parts: list[tuple[Draft, Any]]
+    if image_bot is None:
+        parts = [(draft, true())]
+    else:
+        own = and_(table.c.channel == image_bot.channel, table.c.bot_id == image_bot.bot_id)
+        parts = [(draft, own), (text_only, ~own)]
     total = 0
-    for lang in library.languages:
-        payload = literal(to_payload(_replies(draft, lang, library)), JSON)
+    written = [lang for lang in library.languages if lang in draft.text]
+    for lang in written:
         # Anyone whose language has no text of its own reads the Vietnamese one.
-        speaks = (
-            language == lang if lang != "vi" else ~language.in_([x for x in library.languages if x != "vi"])
-        )
-        rows = select(
-            table.c.channel, table.c.bot_id, table.c.chat_id, literal(campaign), literal(URGENT), payload,
-            literal(PENDING), literal(0), literal(now), literal(now),
-        ).where(_who(audience), speaks)  # fmt: skip
-        columns = [
-            "channel",
-            "bot_id",
-            "chat_id",
-            "campaign",
-            "priority",
-            "payload",
-            "state",
-            "attempts",
-            "not_before",
-            "created_at",
-        ]
-        result = connection.execute(insert(outbox).from_select(columns, rows))
-        total += max(result.rowcount, 0)
+        speaks = language == lang if lang != "vi" else ~language.in_([x for x in written if x != "vi"])
+        for shown, whose in parts:
+            payload = literal(to_payload(_replies(shown, lang, library)), JSON)
+            rows = select(
+                table.c.channel, table.c.bot_id, table.c.chat_id, literal(campaign), literal(URGENT), payload,
+                literal(PENDING), literal(0), literal(now), literal(now),
+            ).where(_who(audience), speaks, whose)  # fmt: skip
+            result = connection.execute(insert(outbox).from_select(_OUTBOX_COLUMNS, rows))
+            total += max(result.rowcount, 0)
     connection.execute(update(alerts).where(alerts.c.id == alert_id).values(total=total))
     return alert_id, total
+
+
+_OUTBOX_COLUMNS = [
+    "channel", "bot_id", "chat_id", "campaign", "priority", "payload", "state", "attempts", "not_before",
+    "created_at",
+]  # fmt: skip
 
 
 def campaign_of(alert_id: int) -> str:

@@ -41,6 +41,7 @@ from flows.replies import PersonalData
 from flows.state import LearnerState
 from flows.texts import Texts
 from service.admin_desk import AdminDesk, is_admin_event
+from service.alert_composer import AlertComposer, Watch
 from service.cafes import CafeDesk
 from service.scam_tools import Checker, HeldTexts
 from store import cafes, certificates, learners, outbox, scam_reports
@@ -53,6 +54,7 @@ from store.database import Database
 class Turn:
     outcome: Outcome
     personal_data: bytes | None = None
+    watch: Watch | None = None  # an alert just sent: its last reply is edited with the progress
 
 
 class Turns:
@@ -81,6 +83,7 @@ class Turns:
         self.held = HeldTexts()
         # Admins' private commands (/reports, /grant, ...), where the channel has admins (Telegram).
         self.admin: AdminDesk | None = None
+        self.composer: AlertComposer | None = None  # /alert, where admins are
 
     def lock(self, chat_id: str) -> AbstractAsyncContextManager[None]:
         return self.locks.hold(f"{self.bot}:{chat_id}")
@@ -104,6 +107,11 @@ class Turns:
         `display_name`: the chat's first name, offered when a certificate asks for a name."""
         if self.cafes is not None and _for_hosts(event):
             return await self._host(self.cafes, chat_id, event, language_hint)
+        if self.composer is not None and await self.composer.wants(chat_id, event):
+            learner = await self.find(chat_id)
+            language = learner.lang if learner is not None else language_hint
+            outcome, watch = await self.composer.take(chat_id, event, language)
+            return Turn(outcome, watch=watch)
         if self.admin is not None and is_admin_event(event):
             learner = await self.find(chat_id)
             language = learner.lang if learner is not None else language_hint

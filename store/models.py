@@ -361,3 +361,17 @@ class ScamReportRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     decided_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class AlertDraftRow(Base):
+    """An alert an admin is composing in chat, one step at a time."""
+
+    __tablename__ = "alert_drafts"
+
+    user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    step: Mapped[str] = mapped_column(String(12))
+    text_vi: Mapped[str | None] = mapped_column(Text)
+    text_en: Mapped[str | None] = mapped_column(Text)
+    image: Mapped[str | None] = mapped_column(String(250))  # "tg:<bot id>:<file id>"
+    audience: Mapped[dict[str, object]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

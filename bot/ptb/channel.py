@@ -26,7 +26,7 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationBuilder, ExtBot, SimpleUpdateProcessor
 from telegram.request import HTTPXRequest
 
-from bot.admin_desks import admin_desk
+from bot.admin_desks import admin_desk, alert_composer
 from bot.bootstrap import Core
 from bot.ptb.budget import REPLY_ATTEMPTS, BudgetLimiter
 from bot.ptb.commands import register_commands
@@ -73,6 +73,7 @@ class PtbBot:
         self.turns = Turns(core.database, core.library, settings.zone, core.locks, BotRef(TELEGRAM, bot_id))
         self.turns.cafes = CafeDesk(core.database, core.library, settings.zone, self.turns.bot, "")
         self.turns.admin = admin_desk(core, self.turns)
+        self.turns.composer = alert_composer(core, self.turns, budget, self.key)
         api = settings.telegram_api_url.rstrip("/")
         base_url, base_file_url = f"{api}/bot", f"{api}/file/bot"
         # Built here rather than by PTB, so that close() can shut them even if PTB never started.

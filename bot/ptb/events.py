@@ -12,7 +12,7 @@ from telegram import ChatMemberUpdated, Message
 from telegram.constants import ChatMemberStatus
 
 from bot.telegram.events import _KINDS, language_hint
-from flows.events import Blocked, Event, Forwarded, Press, Unblocked, Unsupported, typed
+from flows.events import Blocked, Event, Forwarded, Picture, Press, Unblocked, Unsupported, typed
 
 __all__ = ["from_callback_data", "from_member_update", "from_message", "language_hint"]
 
@@ -20,6 +20,8 @@ __all__ = ["from_callback_data", "from_member_update", "from_message", "language
 def from_message(message: Message) -> Event:
     if message.forward_origin is not None:  # "is this a scam?": the text, or a picture's caption
         return Forwarded(message.text or message.caption or "")
+    if message.photo:  # the largest size Telegram made of it
+        return Picture(message.photo[-1].file_id)
     text = message.text
     if text is None:
         kind = next((k for k in _KINDS if getattr(message, k, None)), "other")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Coroutine
 from contextlib import suppress
+from functools import partial
 from typing import Any
 
 from telegram import CallbackQuery, MaybeInaccessibleMessage, Message, Update, User
@@ -30,13 +31,14 @@ from telegram.ext import (
 
 from bot.ptb import events
 from bot.ptb.groups import PtbGroupOps
-from bot.ptb.show import edit_or_send, send_text, show
+from bot.ptb.show import edit_message, edit_or_send, send_text, show
 from bot.telegram.send_budget import start_turn
 from bot.telegram_groups import GroupRouter
 from bot.telegram_text import answered_text
 from flows.events import Event
 from flows.replies import Message as Reply
 from flows.replies import Reply as Shown
+from service.alert_watch import watch_alert
 from service.turns import Turn, Turns
 from store.recent_updates import RecentUpdates
 
@@ -103,8 +105,15 @@ class PtbRoutes:
         if typed and answered is not None:
             replies.insert(0, Reply(answered.verdict))
         try:
+            watched = replies.pop() if turn.watch is not None and replies else None
             for reply in replies:
                 await show(context.bot, chat_id, reply, self.turns.library.media_root, turn.personal_data)
+            composer = self.turns.composer
+            if isinstance(watched, Reply) and composer is not None and turn.watch is not None:
+                message_id = await send_text(context.bot, chat_id, watched)
+                watch_alert(
+                    composer, turn.watch, partial(edit_message, context.bot, chat_id, message_id), watched
+                )
         except Forbidden:
             log.info("learner unreachable", extra={"chat": chat_id})
             await self.turns.unreachable(str(chat_id))

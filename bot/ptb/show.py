@@ -3,6 +3,7 @@ makes through aiogram. Every text goes with parse_mode HTML: flows always speak 
 
 from __future__ import annotations
 
+from contextlib import suppress
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from telegram.error import BadRequest
 
 from bot.certificates.drawing import draw, file_name
 from bot.telegram.show import PERSONAL_DATA_FILE
-from bot.telegram_text import button_label, telegram_text
+from bot.telegram_text import button_label, telegram_file, telegram_text
 from content.markup import escape
 from flows.replies import Certificate, Media, Message, PersonalData, Poll, Reply
 
@@ -52,6 +53,18 @@ def markup(message: Message) -> Markup:
     if message.clear_shortcuts:
         return ReplyKeyboardRemove()
     return None
+
+
+async def edit_message(bot: Bot, chat_id: int, message_id: int, message: Message) -> None:
+    """Edit a message of the bot's in place, buttons included (an alert's progress)."""
+    with suppress(BadRequest):  # unchanged, or deleted by the admin: nothing to do
+        await bot.edit_message_text(
+            telegram_text(message),
+            chat_id=chat_id,
+            message_id=message_id,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup(message),  # type: ignore[arg-type]
+        )
 
 
 async def send_text(
@@ -99,7 +112,7 @@ async def show(
         case Media(kind="photo"):
             await bot.send_photo(
                 chat_id,
-                media_root / reply.path,
+                telegram_file(reply.path) or media_root / reply.path,
                 allow_paid_broadcast=paid_broadcast,
                 message_thread_id=thread_id,
             )

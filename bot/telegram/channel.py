@@ -19,7 +19,7 @@ from aiogram.enums import ParseMode
 from aiogram.types import TelegramObject
 from aiohttp import web
 
-from bot.admin_desks import admin_desk
+from bot.admin_desks import admin_desk, alert_composer
 from bot.bootstrap import Core
 from bot.settings import Settings, SettingsError
 from bot.telegram import response_models  # noqa: F401  (keeps response models cached)
@@ -135,6 +135,7 @@ class AiogramChannel:
             turns = handle.turns
             turns.cafes = CafeDesk(core.database, core.library, settings.zone, turns.bot, "")
             turns.admin = admin_desk(core, turns)
+            turns.composer = alert_composer(core, turns, budget, int(turns.bot.bot_id))
         self.polls = PollBook(core.database, settings.zone)
         self._webhook: Any = None
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram.types import CallbackQuery, ChatMemberUpdated, Message
 
-from flows.events import Blocked, Event, Forwarded, Press, Unblocked, Unsupported, typed
+from flows.events import Blocked, Event, Forwarded, Picture, Press, Unblocked, Unsupported, typed
 
 # Message content types that are not text, in the order aiogram's Message exposes them.
 _KINDS = (
@@ -29,6 +29,8 @@ _KINDS = (
 def from_message(message: Message) -> Event:
     if message.forward_origin is not None:  # "is this a scam?": the text, or a picture's caption
         return Forwarded(message.text or message.caption or "")
+    if message.photo:  # the largest size Telegram made of it
+        return Picture(message.photo[-1].file_id)
     text = message.text
     if text is None:
         kind = next((k for k in _KINDS if getattr(message, k, None) is not None), "other")

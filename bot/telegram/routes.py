@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from contextlib import suppress
+from functools import partial
 from pathlib import Path
 
 from aiogram import Bot, F, Router
@@ -18,10 +19,11 @@ from aiogram.types import CallbackQuery, ChatMemberUpdated, InaccessibleMessage,
 
 from bot.telegram import events
 from bot.telegram.send_budget import start_turn
-from bot.telegram.show import edit_or_send, send_text, show
+from bot.telegram.show import edit_message, edit_or_send, send_text, show
 from bot.telegram_text import answered_text
 from flows.events import Event
 from flows.replies import Message as Reply
+from service.alert_watch import watch_alert
 from service.turns import Turn, Turns
 
 log = logging.getLogger("hocvuso.bot")
@@ -34,8 +36,12 @@ async def _deliver(bot: Bot, turns: Turns, chat_id: int, turn: Turn, typed: bool
     answered = turn.outcome.answered
     replies = [Reply(answered.verdict), *turn.outcome.replies] if typed and answered else turn.outcome.replies
     try:
+        watched = replies.pop() if turn.watch is not None and replies else None
         for reply in replies:
             await show(bot, chat_id, reply, media_root, turn.personal_data)
+        if watched is not None and isinstance(watched, Reply) and turns.composer is not None and turn.watch:
+            message_id = await send_text(bot, chat_id, watched)
+            watch_alert(turns.composer, turn.watch, partial(edit_message, bot, chat_id, message_id), watched)
     except TelegramForbiddenError:
         log.info("learner unreachable", extra={"chat": chat_id})
         await turns.unreachable(str(chat_id))

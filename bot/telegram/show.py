@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from aiogram.types import (
 )
 
 from bot.certificates.drawing import draw, file_name
-from bot.telegram_text import button_label, telegram_text
+from bot.telegram_text import button_label, telegram_file, telegram_text
 from content.markup import escape
 from flows.replies import Certificate, Media, Message, PersonalData, Poll, Reply
 
@@ -68,6 +69,18 @@ async def edit_or_send(bot: Bot, chat_id: int, message_id: int, text: str) -> No
         await send_text(bot, chat_id, Message(text))
 
 
+async def edit_message(bot: Bot, chat_id: int, message_id: int, message: Message) -> None:
+    """Edit a message of the bot's in place, buttons included (an alert's progress)."""
+    with suppress(TelegramBadRequest):  # unchanged, or deleted by the admin: nothing to do
+        await bot.edit_message_text(
+            text=telegram_text(message),
+            chat_id=chat_id,
+            message_id=message_id,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup(message),  # type: ignore[arg-type]
+        )
+
+
 async def send_text(
     bot: Bot, chat_id: int, message: Message, paid_broadcast: bool | None = None, thread_id: int | None = None
 ) -> int:
@@ -102,7 +115,7 @@ async def show(
         case Media(kind="photo"):
             await bot.send_photo(
                 chat_id,
-                FSInputFile(media_root / reply.path),
+                telegram_file(reply.path) or FSInputFile(media_root / reply.path),
                 allow_paid_broadcast=paid_broadcast,
                 message_thread_id=thread_id,
             )

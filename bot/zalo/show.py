@@ -42,7 +42,7 @@ def calls(reply: Reply, media_base_url: str | None, personal_data: bytes | None 
     match reply:
         case Message():
             return [ZaloText(part) for part in split_text(text_form(reply))]
-        case Media(kind="photo") if media_base_url:
+        case Media(kind="photo") if media_base_url and not reply.path.startswith("tg:"):
             return [ZaloPhoto(f"{media_base_url.rstrip('/')}/{reply.path.lstrip('/')}")]
         case Media():
             return []  # no public address for the file (or a voice note, which Zalo cannot send)

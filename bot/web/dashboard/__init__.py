@@ -1,6 +1,6 @@
 """The admins' web dashboard: sign-in by a one-time link from the bot, report pages with charts
-drawn on the server, alert cancelling and CSV exports, every figure limited to the viewer's
-provinces. How it works and why: docs/dashboard.md."""
+drawn on the server, alert cancelling, the scam reports learners filed, and CSV exports, every
+figure limited to the viewer's provinces. How it works and why: docs/dashboard.md."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from bot.web.dashboard.access import Dashboard, login_routes
 from bot.web.dashboard.alerts_page import alert_routes
 from bot.web.dashboard.exports import export_routes
 from bot.web.dashboard.figures import figure_routes
+from bot.web.dashboard.reports_page import report_routes
 from content.library import Library
 from store.database import Database
 
@@ -38,5 +39,6 @@ def dashboard_routes(
         *login_routes(dashboard),
         *figure_routes(dashboard),
         *alert_routes(dashboard),
+        *report_routes(dashboard),
         *export_routes(dashboard),
     ]

@@ -1,6 +1,7 @@
-"""CSV exports: learners (hashed ids, no names), alerts and question statistics, each limited to
-the viewer's provinces and each written to the audit log. Learners are streamed a page at a time,
-so a national export never holds the whole table in memory.
+"""CSV exports: learners (hashed ids, no names), alerts, question statistics and scam reports (their
+texts, never the reporter's chat id), each limited to the viewer's provinces and each written to
+the audit log. Learners and reports are streamed a page at a time, so a national export never
+holds the whole table in memory.
 
 The files start with a byte-order mark so that spreadsheet programs read the Vietnamese letters
 right, and a cell that would start like a formula is prefixed with an apostrophe."""
@@ -13,6 +14,7 @@ import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from functools import partial
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
@@ -20,7 +22,7 @@ from bot.web.dashboard.access import Dashboard, signed_in
 from bot.web.dashboard.figures import question_texts
 from bot.web.dashboard.render import Visit, protect
 from service import audit
-from store import exports, reports
+from store import exports, report_figures, reports
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 LEARNER_COLUMNS = (
@@ -31,6 +33,8 @@ ALERT_COLUMNS = (
     "dropped", "cancelled", "waiting", "title",
 )  # fmt: skip
 QUESTION_COLUMNS = ("question", "lesson", "answers", "correct", "wrong", "accuracy", "text")
+REPORT_COLUMNS = ("id", "created_at", "light", "status", "signals", "decided_at", "decided_by", "text")
+REPORTS_READ = 5000  # reports read per transaction while the export streams
 
 
 def _cell(value: object) -> str:
@@ -62,6 +66,16 @@ def _alert_row(alert: reports.AlertFigures) -> tuple[object, ...]:
     return (
         alert.id, alert.created_at.isoformat(), alert.author, alert.state, provinces, audience, alert.total,
         *counts, alert.waiting, alert.title,
+    )  # fmt: skip
+
+
+def _report_row(line: report_figures.ReportLine, zone: ZoneInfo) -> tuple[object, ...]:
+    """Times in the deployment's zone with their offset; signals as their kinds (stable ids, the
+    page shows them in words)."""
+    decided = line.decided_at.astimezone(zone).isoformat() if line.decided_at else None
+    return (
+        line.id, line.created_at.astimezone(zone).isoformat(), line.light, line.status,
+        " ".join(line.signals), decided, line.decided_by, line.text,
     )  # fmt: skip
 
 
@@ -118,8 +132,23 @@ def export_routes(dashboard: Dashboard) -> list[web.RouteDef]:
         await response.write_eof()
         return response
 
+    async def scam_reports(request: web.Request, visit: Visit) -> web.StreamResponse:
+        response = await begin(request, visit, "reports")
+        await response.write(_csv([REPORT_COLUMNS]).encode())
+        read = partial(report_figures.latest, scope=visit.scope, zone=zone, limit=REPORTS_READ)
+        before: int | None = None
+        while True:
+            lines = await database.run(partial(read, before=before))
+            await response.write(_csv(_report_row(line, zone) for line in lines).encode())
+            if len(lines) < REPORTS_READ:
+                break
+            before = lines[-1].id
+        await response.write_eof()
+        return response
+
     return [
         web.get("/dashboard/export/learners.csv", signed_in(dashboard, learners)),
         web.get("/dashboard/export/alerts.csv", signed_in(dashboard, alerts)),
         web.get("/dashboard/export/questions.csv", signed_in(dashboard, questions)),
+        web.get("/dashboard/export/reports.csv", signed_in(dashboard, scam_reports)),
     ]

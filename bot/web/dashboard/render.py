@@ -24,10 +24,11 @@ NAV = (
     ("funnel", "/dashboard/funnel"),
     ("questions", "/dashboard/questions"),
     ("alerts", "/dashboard/alerts"),
+    ("reports", "/dashboard/reports"),
     ("cafes", "/dashboard/cafes"),
     ("audit", "/dashboard/audit"),
 )
-EXPORTS = ("learners", "alerts", "questions")
+EXPORTS = ("learners", "alerts", "questions", "reports")
 SECURITY_HEADERS = {
     "Cache-Control": "no-store",  # figures and tokens stay out of shared caches
     "Content-Security-Policy": (

@@ -1,4 +1,5 @@
-"""Scam reports, and the spot-the-scam drills each learner did (how many, how many right). A
+"""Scam reports, an admin's alert in the making (kept so that nothing typed is lost), and the
+spot-the-scam drills each learner did (how many, how many right). A
 report is a message a person chose to report (their phone numbers and name already
 removed), what the checker found, and what the admins decided. Confirmed ones teach the checker
 (similar messages get the same verdict).
@@ -40,6 +41,16 @@ def upgrade() -> None:
         sa.Column("decided_by", sa.String(64), nullable=True),
     )
     op.create_index("ix_scam_reports_status", "scam_reports", ["status", "id"])
+    op.create_table(
+        "alert_drafts",
+        sa.Column("user_id", sa.String(64), primary_key=True),
+        sa.Column("step", sa.String(12), nullable=False),
+        sa.Column("text_vi", sa.Text(), nullable=True),
+        sa.Column("text_en", sa.Text(), nullable=True),
+        sa.Column("image", sa.String(250), nullable=True),
+        sa.Column("audience", sa.JSON(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    )
     op.create_index("ix_scam_reports_reporter", "scam_reports", ["channel", "bot_id", "chat_id"])
 
 
@@ -47,6 +58,7 @@ _HOUR_INDEX = ("ix_learners_lesson_hour", "learners", [sa.text("coalesce(lesson_
 
 
 def downgrade() -> None:
+    op.drop_table("alert_drafts")
     op.drop_table("scam_reports")
     op.drop_index(_HOUR_INDEX[0], table_name="learners")  # SQLite's rebuild cannot carry it across
     with op.batch_alter_table("learners", schema=None) as batch_op:
