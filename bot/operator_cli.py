@@ -15,12 +15,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from sqlalchemy import Connection
+
 from bot.bootstrap import open_database_only
 from bot.settings import load_settings
 from content.library import Library
 from scheduler.capacity import hourly_load, table_text
 from scheduler.quiet_hours import QuietHours
-from service import alerts
+from service import alert_admin, alerts, audit
 from store.address import CHANNELS
 from store.database import Database
 
@@ -97,7 +99,15 @@ async def _alert(args: argparse.Namespace, confirm: Callable[[str], bool], out: 
             out(_bar(progress, settings.rate) + "\n")
             return 0
         if args.alert_command == "cancel":
-            stopped = await database.run(lambda c: alerts.cancel_alert(c, args.id))
+
+            def cancel(connection: Connection) -> int:
+                stopped = alerts.cancel_alert(connection, args.id)
+                audit.record(
+                    connection, audit.CLI, audit.ALERT_CANCELLED, {"alert": args.id, "stopped": stopped}
+                )
+                return stopped
+
+            stopped = await database.run(cancel)
             out(f"alert {args.id} cancelled: {stopped:,} messages will not be sent\n")
             return 0
         library = Library.load()
@@ -123,7 +133,13 @@ async def _alert(args: argparse.Namespace, confirm: Callable[[str], bool], out: 
             out("not sent\n")
             return 1
         now = datetime.now(UTC)
-        alert_id, total = await database.run(lambda c: alerts.create(c, draft, audience, library, now))
+
+        def create(connection: Connection) -> tuple[int, int]:
+            alert_id, total = alerts.create(connection, draft, audience, library, now)
+            alert_admin.created(connection, alert_id, audit.CLI, audience.describe(), total)  # author: cli
+            return alert_id, total
+
+        alert_id, total = await database.run(create)
         out(f"alert {alert_id}: {total:,} messages queued ahead of lessons\n")
         try:
             await _watch(database, alert_id, settings.rate * bots, out)

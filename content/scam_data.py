@@ -144,6 +144,10 @@ class Thresholds:
     memory: float
 
 
+_MISSING = "\0"
+_BRACKETED = re.compile(r"\s*\([\s“”\"]*\0[\s“”\"]*\)")
+
+
 @dataclass(frozen=True, slots=True)
 class Knowledge:
     """Everything the checker compares a message with (content/scam/knowledge.yaml, lexicon.yaml,
@@ -167,6 +171,12 @@ class Knowledge:
     rules: tuple[Rule, ...]
     labels: Mapping[str, Label]
     thresholds: Thresholds
+
+    def describe_kind(self, kind: str, language: str) -> str:
+        """A signal kind in plain words without what was found (a stored report keeps only the
+        kinds): a detail in brackets or quotes goes with them, one inside the sentence is "…"."""
+        words = _BRACKETED.sub("", self.describe(kind, _MISSING, language))
+        return " ".join(words.replace(_MISSING, "…").split())
 
     def describe(self, kind: str, detail: str, language: str) -> str:
         """A signal in plain words for the learner, e.g. "đường link giả giống trang

@@ -23,6 +23,7 @@ from flows.state import LearnerState
 from flows.texts import Texts
 from flows.tokens import make, parse
 from service import admins, audit, dashboard_login
+from service.alert_composer import AlertComposer
 from service.scam_tools import Checker
 from store import learners, outbox, scam_reports
 from store.address import BotRef
@@ -58,6 +59,7 @@ class AdminDesk:
         self.admin_ids = admin_ids
         self.dashboard_url = dashboard_url
         self.checker = checker
+        self.composer: AlertComposer | None = None  # for "turn into alert"
 
     async def take(self, user_id: str, event: Event, language: str) -> Outcome:
         t = Texts(self.library, language)
@@ -114,7 +116,7 @@ class AdminDesk:
         )
         alike = others.match(report.text)
         flags = "\n".join(
-            f"• {escape(knowledge.describe(kind, '', t.language))}" for kind in report.signals[:6]
+            f"• {escape(knowledge.describe_kind(kind, t.language))}" for kind in report.signals[:6]
         )
         shown = report.text if len(report.text) <= TEXT_SHOWN else report.text[:TEXT_SHOWN] + "…"
         text = t(
@@ -131,7 +133,11 @@ class AdminDesk:
             Choice(t("reports.safe"), make("rep", "safe", report.id)),
             Choice(t("reports.unsure"), make("rep", "unsure", report.id)),
         )
-        return Message(text, choices=(decide, (Choice(t("reports.skip"), make("rep", "skip", report.id)),)))
+        more = (
+            Choice(t("reports.skip"), make("rep", "skip", report.id)),
+            Choice(t("reports.into_alert"), make("rep", "alert", report.id)),
+        )
+        return Message(text, choices=(decide, more))
 
     async def _press(self, user_id: str, token: str, t: Texts, nobody: LearnerState) -> Outcome:
         parsed = parse(token)
@@ -146,12 +152,23 @@ class AdminDesk:
             return Outcome(
                 nobody, await self._next_report(user_id, t, report_id), settled=True, persist=False
             )
+        if decision == "alert":
+            replies = await self._into_alert(user_id, report_id, roles, t)
+            return Outcome(nobody, replies, settled=True, persist=False)
         if decision not in scam_reports.DECISIONS:
             return Outcome(nobody, ack=t("button.stale_notice"), persist=False)
         decided = await self._decide(user_id, report_id, decision, admins.scope(roles))
         notice = t(f"reports.decided.{decision}") if decided else t("reports.already")
         following = await self._next_report(user_id, t, report_id)
         return Outcome(nobody, list(following), ack=notice, settled=True, persist=False)
+
+    async def _into_alert(self, user_id: str, report_id: int, roles: admins.Roles, t: Texts) -> list[Reply]:
+        if self.composer is None or not admins.can_send_alerts(roles):
+            return [Message(t("admin.not_allowed"))]
+        report = await self.database.run(lambda c: scam_reports.find(c, report_id, admins.scope(roles)))
+        if report is None:
+            return [Message(t("reports.already"))]
+        return await self.composer.from_report(user_id, report.text, t.language)
 
     async def _decide(self, user_id: str, report_id: int, decision: str, scope: list[str] | None) -> bool:
         """Record the decision, tell the reporter through the outbox, and teach the checker."""

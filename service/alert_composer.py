@@ -37,6 +37,7 @@ MESSAGE_LIMIT = 3500  # room for the alert's header within Telegram's 4,096
 ADMIN_CACHE = 60.0  # seconds: who may have a draft, so a learner's text costs no lookup
 PROGRESS_EVERY = 5.0  # seconds between edits of the progress message
 FILTERS = ("groups", "languages", "channels")
+QUOTE_LIMIT = 600  # of a reported message, quoted in an alert drafted from it
 
 
 def is_composer_command(event: Event) -> bool:
@@ -106,6 +107,23 @@ class AlertComposer:
             return await self._to_audience(nobody, t, roles, replace(draft, image=f"tg:{event.file_id}"))
         assert isinstance(event, Text)
         return await self._text(nobody, t, roles, draft, event.text)
+
+    async def from_report(self, user_id: str, text: str, language: str) -> list[Reply]:
+        """ "Turn into alert": a draft whose Vietnamese text is a warning written from a reported
+        message (quoted, cut short), at the step that offers the English text."""
+        t = Texts(self.library, language)
+        quoted = text if len(text) <= QUOTE_LIMIT else text[:QUOTE_LIMIT] + "…"
+        warning = Texts(self.library, "vi")("alert.from_report", quote=escape(quoted))
+        roles = await admins.roles_of(self.database, user_id, self.admin_ids)
+        draft = AlertDraft(user_id, "en_ask", text_vi=warning, audience=self._default_audience(roles))
+        await self._save(draft)
+        buttons = ((Choice(t("alert.add_en"), make("alr", "en", "add")),
+                    Choice(t("alert.skip"), make("alr", "en", "skip"))),)  # fmt: skip
+        return [
+            Message(t("alert.drafted_from_report")),
+            Message(warning),
+            Message(t("alert.ask_en"), choices=buttons),
+        ]
 
     # -- steps ------------------------------------------------------------------------------
 

@@ -108,12 +108,14 @@ class CafeDesk:
     # -- commands ---------------------------------------------------------------------------
 
     async def command(self, command: GroupCommand, is_admin: IsAdmin) -> GroupReply:
-        """/cafe and /cafe_now for admins, /top for everyone, hello for /start and /help; other
-        commands are not the café's and get nothing."""
+        """/cafe and /cafe_now for admins, /top for everyone, the hello again for /help; other
+        commands (/start, which the add-to-group link sends after the hello) get nothing."""
         stored = await self._find(command.chat_id)
         language = self._language(stored)
-        if command.name in ("start", "help"):
+        if command.name == "help":
             return GroupReply([group_texts.hello(self.library, language)], command.thread_id)
+        if command.name == "start":  # sent by the add-to-group link, right after the hello
+            return GroupReply()
         if command.name == "top":
             return await self._top(command, stored)
         if command.name not in ("cafe", "cafe_now"):

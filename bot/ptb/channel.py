@@ -74,6 +74,7 @@ class PtbBot:
         self.turns.cafes = CafeDesk(core.database, core.library, settings.zone, self.turns.bot, "")
         self.turns.admin = admin_desk(core, self.turns)
         self.turns.composer = alert_composer(core, self.turns, budget, self.key)
+        self.turns.admin.composer = self.turns.composer
         api = settings.telegram_api_url.rstrip("/")
         base_url, base_file_url = f"{api}/bot", f"{api}/file/bot"
         # Built here rather than by PTB, so that close() can shut them even if PTB never started.

@@ -136,6 +136,7 @@ class AiogramChannel:
             turns.cafes = CafeDesk(core.database, core.library, settings.zone, turns.bot, "")
             turns.admin = admin_desk(core, turns)
             turns.composer = alert_composer(core, turns, budget, int(turns.bot.bot_id))
+            turns.admin.composer = turns.composer
         self.polls = PollBook(core.database, settings.zone)
         self._webhook: Any = None
 

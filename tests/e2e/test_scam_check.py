@@ -160,3 +160,21 @@ async def test_on_zalo_the_check_and_the_report_are_typed(zalo, tmp_path, librar
         assert "Cảm ơn" in thanks
         stored = await run.app.database.run(lambda c: c.execute(select(scam_reports.reports)).all())
         assert len(stored) == 1
+
+
+async def test_a_report_turns_into_an_alert_draft(with_admin: Running) -> None:
+    api = with_admin.api
+    reporter = api.learner(7110, "Lan")
+    await onboard(reporter)
+    await reporter.forward_text(SCAM)
+    await reporter.wait_for_messages(1)
+    await tap(reporter, "📣 Báo cho đội ngũ")
+    await tap(reporter, "✅ Gửi báo cáo")
+    admin = api.learner(ADMIN, "Cán bộ")
+    await say(admin, "/reports")
+    drafted = await tap(admin, "📢 Thành cảnh báo", 3)
+    assert "rua tien" in (drafted[1].text or "") and "Đừng bấm đường link" in (drafted[1].text or "")
+    preview = await tap(admin, "Bỏ qua")  # no English
+    assert "ảnh" in (preview[0].text or "")
+    shown = await tap(admin, "Bỏ qua", 3)  # no picture: the preview, as learners will see it
+    assert "CẢNH BÁO LỪA ĐẢO" in texts(shown) and "Số người nhận" in texts(shown)

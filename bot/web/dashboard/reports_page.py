@@ -21,16 +21,9 @@ from store import report_figures
 from store.report_figures import PAGE, ReportLine
 
 _BEFORE = re.compile(r"\d{1,18}")
-# A report keeps the kinds of its signals, not what the checker found ("the link imitates
-# {detail}"): a detail in brackets or quotes goes with them, one in the sentence becomes "…".
-_MISSING = "\0"
-_BRACKETED = re.compile(r"\s*\([\s“”\"]*\0[\s“”\"]*\)")
-
-
 def signal_words(kind: str, language: str) -> str:
     """A signal kind in plain words, as the checker's labels say it to learners."""
-    words = _BRACKETED.sub("", load_knowledge().describe(kind, _MISSING, language))
-    return " ".join(words.replace(_MISSING, "…").split())
+    return load_knowledge().describe_kind(kind, language)
 
 
 @dataclass(frozen=True, slots=True)
