@@ -13,16 +13,18 @@ from content.model import Curriculum
 def counts(curricula: dict[str, Curriculum]) -> dict[str, dict[str, Any]]:
     result: dict[str, dict[str, Any]] = {}
     for language, curriculum in sorted(curricula.items()):
+        every = (*curriculum.modules, *curriculum.tracks.values())
         modules = {
             module.id: {
                 "lessons": len(module.lessons),
                 "questions": sum(len(lesson.questions) for lesson in module.lessons),
             }
-            for module in curriculum.modules
+            for module in every
         }
         result[language] = {
-            "lessons": len(curriculum.lessons),
-            "questions": len(curriculum.questions),
+            # the main course and the target groups' tracks
+            "lessons": sum(m["lessons"] for m in modules.values()),
+            "questions": sum(m["questions"] for m in modules.values()),
             "tips": len(curriculum.tips),
             "drills": len(curriculum.drills),
             "drills_scam": sum(d.verdict == "scam" for d in curriculum.drills),

@@ -108,14 +108,11 @@ class Turns:
         if self.cafes is not None and _for_hosts(event):
             return await self._host(self.cafes, chat_id, event, language_hint)
         if self.composer is not None and await self.composer.wants(chat_id, event):
-            learner = await self.find(chat_id)
-            language = learner.lang if learner is not None else language_hint
+            language = await self.language_of(chat_id, language_hint)
             outcome, watch = await self.composer.take(chat_id, event, language)
             return Turn(outcome, watch=watch)
         if self.admin is not None and is_admin_event(event):
-            learner = await self.find(chat_id)
-            language = learner.lang if learner is not None else language_hint
-            return Turn(await self.admin.take(chat_id, event, language))
+            return Turn(await self.admin.take(chat_id, event, await self.language_of(chat_id, language_hint)))
 
         scam = await self.checker.tools()
         held = self.held.get(chat_id)
@@ -156,8 +153,7 @@ class Turns:
         """A café host's /host and its buttons: about their cafés, not their learning, so the
         learner's state is neither read for the flow nor written (a private chat's id is the
         person's id on Telegram)."""
-        learner = await self.find(chat_id)
-        language = learner.lang if learner is not None else language_hint
+        language = await self.language_of(chat_id, language_hint)
         nobody = LearnerState(chat_id, language_hint=language)
         if isinstance(event, Press):
             pressed = await desk.host_press(chat_id, event.token, language)
@@ -176,6 +172,11 @@ class Turns:
             await self.database.run(
                 lambda connection: learner_unreachable(connection, self.library, self.bot, chat_id, now)
             )
+
+    async def language_of(self, chat_id: str, hint: str) -> str:
+        """The language a host's or an admin's answer is in: theirs as a learner, if they are one."""
+        learner = await self.find(chat_id)
+        return learner.lang if learner is not None else hint
 
     async def find(self, chat_id: str) -> LearnerState | None:
         """The learner as stored now, for operators and tests."""

@@ -14,11 +14,13 @@ from dataclasses import dataclass
 
 import pytest
 
-from bot.app import App, build_app, serve_bots
+from bot.app import App, build_app, run_roles, serve_bots
 from bot.settings import load_settings
 from sandbox.telegram import FakeBotAPI, FloodLimits
+from sandbox.zalo import ZaloSandbox
 
 LIBRARIES = ["aiogram", "ptb"]
+ZALO_TOKEN = "7070abc:ZALO-E2E-SECRET"
 
 TOKEN = "4242:E2E-TEST-TOKEN"
 SECRET = "e2e-secret-token"
@@ -46,6 +48,15 @@ async def sandbox() -> AsyncIterator[FakeBotAPI]:
     await api.stop()
 
 
+@pytest.fixture
+async def zalo() -> AsyncIterator[ZaloSandbox]:
+    """The Zalo sandbox, for the journeys on Zalo (tests/e2e/zalo_support.py)."""
+    sandbox = ZaloSandbox(token=ZALO_TOKEN)
+    await sandbox.start()
+    yield sandbox
+    await sandbox.stop()
+
+
 @pytest.fixture(params=LIBRARIES)
 def telegram_library(request) -> str:
     return str(request.param)
@@ -66,6 +77,21 @@ async def _stop(serving: asyncio.Task[None]) -> None:
     serving.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await asyncio.wait_for(serving, 10)
+
+
+@contextlib.asynccontextmanager
+async def started(
+    api: FakeBotAPI, tmp_path, library, telegram_library: str, roles: set[str], **settings: object
+) -> AsyncIterator[Running]:
+    """`hocvuso run --role ...` with these roles and settings, stopped and checked afterwards."""
+    app = await build_app(_settings(api, tmp_path, telegram_library, **settings), library)
+    serving = asyncio.create_task(run_roles(app, roles))
+    try:
+        yield Running(api, app)
+    finally:
+        await _stop(serving)
+        await app.close()
+    _assert_clean(api)
 
 
 def _assert_clean(api: FakeBotAPI) -> None:

@@ -5,40 +5,32 @@ else refused with one polite line."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import select
 
-from bot.app import build_app, run_roles
 from sandbox.telegram import FakeBotAPI, FakeLearner
 from service import alerts as alert_service
 from store.models import AlertRow
-from tests.e2e.conftest import Running, _assert_clean, _settings, _stop
+from tests.e2e.conftest import Running, started
 from tests.e2e.journey import onboard, say, tap, texts
 
 NATIONAL, HUE_ADMIN = 9101, 9102
 
 
-async def _running(api: FakeBotAPI, tmp_path, library, telegram_library: str, roles: set[str]) -> Running:
-    settings = _settings(
-        api, tmp_path, telegram_library, quiet_hours="0-0", admin_ids=str(NATIONAL),
+def _staffed(api: FakeBotAPI, tmp_path, library, telegram_library: str, roles: set[str]):  # type: ignore[no-untyped-def]
+    return started(
+        api, tmp_path, library, telegram_library, roles, quiet_hours="0-0", admin_ids=str(NATIONAL),
         dashboard_url="https://hocvuso.example",
     )  # fmt: skip
-    app = await build_app(settings, library)
-    return Running(api, app)
 
 
 @pytest.fixture
 async def staffed(sandbox: FakeBotAPI, tmp_path, library, telegram_library) -> AsyncIterator[Running]:
     """The bot and the delivery worker."""
-    running = await _running(sandbox, tmp_path, library, telegram_library, {"bot", "delivery"})
-    serving = asyncio.create_task(run_roles(running.app, {"bot", "delivery"}))
-    yield running
-    await _stop(serving)
-    await running.app.close()
-    _assert_clean(sandbox)
+    async with _staffed(sandbox, tmp_path, library, telegram_library, {"bot", "delivery"}) as run:
+        yield run
 
 
 @pytest.fixture
@@ -46,12 +38,8 @@ async def nothing_delivered(
     sandbox: FakeBotAPI, tmp_path, library, telegram_library
 ) -> AsyncIterator[Running]:
     """The bot alone: an alert's messages wait in the outbox, so stopping it can be seen."""
-    running = await _running(sandbox, tmp_path, library, telegram_library, {"bot"})
-    serving = asyncio.create_task(run_roles(running.app, {"bot"}))
-    yield running
-    await _stop(serving)
-    await running.app.close()
-    _assert_clean(sandbox)
+    async with _staffed(sandbox, tmp_path, library, telegram_library, {"bot"}) as run:
+        yield run
 
 
 async def _learner_in(api: FakeBotAPI, user_id: int, province: str) -> FakeLearner:

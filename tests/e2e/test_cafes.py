@@ -17,7 +17,7 @@ from sandbox.telegram import FakeBotAPI, FakeGroup, GroupMember, SentMessage
 from scheduler.ticks import run_tick
 from store import cafes
 from store.address import TELEGRAM, BotRef
-from tests.e2e.conftest import TOKEN, Running, _assert_clean, _settings, _stop
+from tests.e2e.conftest import TOKEN, Running, _settings, _stop, started
 from tests.e2e.journey import onboard, say
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -29,13 +29,10 @@ CREATOR, MEMBER = 501, 502
 async def cafe_bot(sandbox: FakeBotAPI, tmp_path, library, telegram_library) -> AsyncIterator[Running]:
     """The bot and the delivery worker, as `hocvuso run` runs them; quiet hours off so the
     test does not depend on the hour it runs at."""
-    settings = _settings(sandbox, tmp_path, telegram_library, quiet_hours="0-0")
-    app = await build_app(settings, library)
-    serving = asyncio.create_task(run_roles(app, {"bot", "delivery"}))
-    yield Running(sandbox, app)
-    await _stop(serving)
-    await app.close()
-    _assert_clean(sandbox)
+    async with started(
+        sandbox, tmp_path, library, telegram_library, {"bot", "delivery"}, quiet_hours="0-0"
+    ) as run:
+        yield run
 
 
 def _yesterday_at(hour: int, minute: int = 5) -> datetime:

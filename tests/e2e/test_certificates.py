@@ -5,7 +5,6 @@ refused, and after /forget the code is no longer valid."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import io
 from collections.abc import AsyncIterator
@@ -15,12 +14,11 @@ import pytest
 from PIL import Image
 from sqlalchemy import update
 
-from bot.app import build_app, run_roles
 from content.library import Library
 from sandbox.telegram import FakeBotAPI, FakeLearner
 from store.learners import learners_table
 from tests.browser import chromium_page
-from tests.e2e.conftest import Running, _assert_clean, _settings, _stop, free_port
+from tests.e2e.conftest import Running, free_port, started
 from tests.e2e.journey import onboard, say, take_lesson, tap, texts
 
 
@@ -28,19 +26,9 @@ from tests.e2e.journey import onboard, say, take_lesson, tap, texts
 async def with_web(sandbox: FakeBotAPI, tmp_path, library, telegram_library) -> AsyncIterator[Running]:
     """`hocvuso run` with DASHBOARD_LISTEN set: the bots and the web server in one process."""
     port = free_port()
-    settings = _settings(
-        sandbox,
-        tmp_path,
-        telegram_library,
-        dashboard_listen=f"127.0.0.1:{port}",
-        dashboard_url=f"http://127.0.0.1:{port}",
-    )
-    app = await build_app(settings, library)
-    serving = asyncio.create_task(run_roles(app, {"bot", "web"}))
-    yield Running(sandbox, app)
-    await _stop(serving)
-    await app.close()
-    _assert_clean(sandbox)
+    web = {"dashboard_listen": f"127.0.0.1:{port}", "dashboard_url": f"http://127.0.0.1:{port}"}
+    async with started(sandbox, tmp_path, library, telegram_library, {"bot", "web"}, **web) as run:
+        yield run
 
 
 async def _all_but_the_last_lesson_passed(running: Running, learner: FakeLearner, library: Library) -> None:

@@ -5,21 +5,18 @@ teaches with the drills."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import select
 
-from bot.app import build_app, run_roles
 from content.library import Library
 from sandbox.telegram import FakeBotAPI
-from sandbox.zalo import ZaloSandbox
 from store import scam_reports
-from tests.e2e.conftest import Running, _assert_clean, _settings, _stop
+from tests.e2e.conftest import Running, started
 from tests.e2e.journey import onboard, say, tap, texts
 from tests.e2e.test_zalo_journeys import onboard_by_numbers
-from tests.e2e.zalo_support import ZALO_TOKEN, number_of, running, zalo_settings
+from tests.e2e.zalo_support import number_of, running, zalo_settings
 from tests.e2e.zalo_support import say as zalo_say
 
 ADMIN = 9001
@@ -33,13 +30,11 @@ SCAM_COPY = SCAM.replace("0123456789", "9876543210").replace("0912 345 678", "09
 
 @pytest.fixture
 async def with_admin(sandbox: FakeBotAPI, tmp_path, library, telegram_library) -> AsyncIterator[Running]:
-    settings = _settings(sandbox, tmp_path, telegram_library, quiet_hours="0-0", admin_ids=str(ADMIN))
-    app = await build_app(settings, library)
-    serving = asyncio.create_task(run_roles(app, {"bot", "delivery"}))
-    yield Running(sandbox, app)
-    await _stop(serving)
-    await app.close()
-    _assert_clean(sandbox)
+    roles = {"bot", "delivery"}
+    async with started(
+        sandbox, tmp_path, library, telegram_library, roles, quiet_hours="0-0", admin_ids=str(ADMIN)
+    ) as run:
+        yield run
 
 
 async def test_a_forwarded_message_gets_a_traffic_light_first(with_admin: Running) -> None:
@@ -137,14 +132,6 @@ async def test_practice_shows_a_drill_and_explains_the_answer(with_admin: Runnin
         lambda c: c.exec_driver_sql("SELECT question_id FROM reviews").scalars().all()
     )
     assert drill.id in reviews  # a drill got wrong comes back later
-
-
-@pytest.fixture
-async def zalo() -> AsyncIterator[ZaloSandbox]:
-    sandbox = ZaloSandbox(token=ZALO_TOKEN)
-    await sandbox.start()
-    yield sandbox
-    await sandbox.stop()
 
 
 async def test_on_zalo_the_check_and_the_report_are_typed(zalo, tmp_path, library) -> None:

@@ -4,32 +4,21 @@ and as text otherwise; the tappable /verify_CODE still works typed."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import io
 from collections.abc import AsyncIterator
 
 import aiohttp
-import pytest
 from PIL import Image
 from sqlalchemy import update
 
-from bot.app import build_app, run_roles
 from content.library import Library
 from sandbox.zalo import ZaloSandbox, ZaloUser
 from store.learners import learners_table
 from tests import options
 from tests.e2e.conftest import free_port
 from tests.e2e.test_zalo_journeys import onboard_by_numbers
-from tests.e2e.zalo_support import ZALO_TOKEN, ZaloRun, number_of, replies, say, zalo_settings
-
-
-@pytest.fixture
-async def zalo() -> AsyncIterator[ZaloSandbox]:
-    sandbox = ZaloSandbox(token=ZALO_TOKEN)
-    await sandbox.start()
-    yield sandbox
-    await sandbox.stop()
+from tests.e2e.zalo_support import ZaloRun, number_of, replies, running, say, zalo_settings
 
 
 @contextlib.asynccontextmanager
@@ -40,16 +29,8 @@ async def running_with_web(
     extra = {"dashboard_listen": f"127.0.0.1:{port}"}
     if media:
         extra["media_base_url"] = f"http://127.0.0.1:{port}/media"
-    app = await build_app(zalo_settings(sandbox, tmp_path, **extra), library)
-    serving = asyncio.create_task(run_roles(app, {"bot", "web"}))
-    try:
-        yield ZaloRun(sandbox, app)
-    finally:
-        serving.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await serving
-        await app.close()
-    assert sandbox.stats.invalid_calls == [], f"calls Zalo would refuse: {sandbox.stats.invalid_calls}"
+    async with running(zalo_settings(sandbox, tmp_path, **extra), library, sandbox, {"bot", "web"}) as run:
+        yield run
 
 
 async def _pass_the_last_lesson_of_the_first_module(run: ZaloRun, user: ZaloUser, library: Library) -> str:

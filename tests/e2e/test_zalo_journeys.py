@@ -7,23 +7,13 @@ import asyncio
 from datetime import UTC, datetime
 
 import aiohttp
-import pytest
 
 from flows.state import Step
-from sandbox.zalo import ZaloSandbox
 from scheduler.ticks import run_tick
 from service import alerts
 from tests import options
 from tests.e2e.conftest import free_port
-from tests.e2e.zalo_support import WEBHOOK_SECRET, ZALO_TOKEN, number_of, running, say, zalo_settings
-
-
-@pytest.fixture
-async def zalo() -> ZaloSandbox:
-    sandbox = ZaloSandbox(token=ZALO_TOKEN)
-    await sandbox.start()
-    yield sandbox
-    await sandbox.stop()
+from tests.e2e.zalo_support import WEBHOOK_SECRET, number_of, running, say, zalo_settings
 
 
 async def onboard_by_numbers(user) -> str:

@@ -9,12 +9,12 @@ import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
-from bot.app import App, build_app, serve_bots
+from bot.app import App, build_app, run_roles, serve_bots
 from bot.settings import Settings, load_settings
 from content.library import Library
 from sandbox.zalo import ReceivedMessage, ZaloSandbox, ZaloUser
+from tests.e2e.conftest import ZALO_TOKEN
 
-ZALO_TOKEN = "7070abc:ZALO-E2E-SECRET"
 WEBHOOK_SECRET = "zalo-e2e-webhook-secret"
 QUIET = 1.4  # a little over the one-a-second pace the bot keeps in one chat
 
@@ -37,9 +37,12 @@ def zalo_settings(sandbox: ZaloSandbox, tmp_path, **extra: object) -> Settings:
 
 
 @contextlib.asynccontextmanager
-async def running(settings: Settings, library: Library, sandbox: ZaloSandbox) -> AsyncIterator[ZaloRun]:
+async def running(
+    settings: Settings, library: Library, sandbox: ZaloSandbox, roles: set[str] | None = None
+) -> AsyncIterator[ZaloRun]:
+    """The bots alone, or the given roles as `hocvuso run --role` runs them (the web server too)."""
     app = await build_app(settings, library)
-    serving = asyncio.create_task(serve_bots(app))
+    serving = asyncio.create_task(run_roles(app, roles) if roles else serve_bots(app))
     try:
         yield ZaloRun(sandbox, app)
     finally:
