@@ -13,9 +13,15 @@ For each model: the send rate achieved (messages between the first and the last,
 between them) against 30/s and over the last minute of sending, the 429s the sandbox answered, the
 most messages one group got in any minute (Telegram allows 20) and the shortest time between two
 messages to one group, the total time from the worker's start to the last row recorded, and the
-rows sent and failed. A run that is not done after --timeout
-seconds stops and reports what went out. 10,000 cafés take about 17 minutes at 30/s: use
---cafes 1000 for a run of a few minutes. Prints figures; asserts nothing.
+rows sent and failed. The database is a SQLite file unless --database postgres (helper_bench, or
+BENCH_DATABASE_URL, wiped first).
+
+At 30/s the 30,000 messages of 10,000 cafés would take 17 minutes, but the worker as it stands
+sends about one a second to groups (docs/performance.md): a run that is not done after --timeout
+seconds stops and reports what went out and how long everything would take at the last minute's
+rate. --pin-batch N is an experiment: each lane claims N rows whatever rate it measured, to show
+what the same worker, sender and budget achieve with batches sized for group posts.
+Prints figures; asserts nothing.
 """
 
 from __future__ import annotations
