@@ -242,7 +242,14 @@ class AdminDesk:
         if not self.dashboard_url:
             roles = await self._roles(user_id)
             return Message(t("dashboard.not_set_up") if admins.can_view(roles) else t("admin.not_allowed"))
-        link = await dashboard_login.issue_link(self.database, user_id, self.admin_ids, self.dashboard_url)
+        try:
+            link = await dashboard_login.issue_link(
+                self.database, user_id, self.admin_ids, self.dashboard_url
+            )
+        except dashboard_login.TooManyLinks:
+            return Message(
+                t("dashboard.too_many", minutes=int(dashboard_login.LINK_LIFETIME.total_seconds() // 60))
+            )
         if link is None:
             return Message(t("admin.not_allowed"))
         return Message(t("dashboard.link", link=escape(link)))

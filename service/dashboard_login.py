@@ -23,6 +23,13 @@ from store import dashboard_auth
 from store.database import Database
 
 LINK_LIFETIME = timedelta(minutes=10)
+LIVE_LINKS = 3  # unused links one person may hold at once: more is someone pressing too often
+
+
+class TooManyLinks(Exception):
+    """The person already holds LIVE_LINKS unused links: they should use one, or wait."""
+
+
 SESSION_LIFETIME = timedelta(hours=12)
 
 
@@ -43,7 +50,8 @@ def csrf_matches(session_token: str, sent: str) -> bool:
 async def issue_link(
     database: Database, user_id: str | int, admin_ids: Iterable[int], base_url: str
 ) -> str | None:
-    """A one-time login link for an admin or reviewer; None for anyone else."""
+    """A one-time login link for an admin or reviewer; None for anyone else. Raises
+    TooManyLinks when they already hold LIVE_LINKS unused ones (links are rate-limited)."""
     user, ids = str(user_id), tuple(admin_ids)
     token = secrets.token_urlsafe(32)
 
@@ -52,6 +60,8 @@ async def issue_link(
             return False
         now = datetime.now(UTC)
         dashboard_auth.purge(connection, now)
+        if dashboard_auth.live_links(connection, user, now) >= LIVE_LINKS:
+            raise TooManyLinks(user)
         dashboard_auth.add_link(connection, token_hash(token), user, now + LINK_LIFETIME)
         audit.record(connection, user, audit.DASHBOARD_LINK, {}, now)
         return True

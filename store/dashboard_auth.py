@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Connection, Table, delete, insert, select, update
+from sqlalchemy import Connection, Table, delete, func, insert, select, update
 
 from store.audit import in_utc
 from store.models import DashboardLinkRow, DashboardSessionRow
@@ -18,6 +18,16 @@ sessions: Table = DashboardSessionRow.__table__  # type: ignore[assignment]
 def add_link(connection: Connection, token_hash: str, user_id: str, expires_at: datetime) -> None:
     values = {"token_hash": token_hash, "user_id": user_id, "expires_at": in_utc(expires_at)}
     connection.execute(insert(links).values(values))
+
+
+def live_links(connection: Connection, user_id: str, now: datetime) -> int:
+    """Links of this user still unused and unexpired."""
+    query = (
+        select(func.count())
+        .select_from(links)
+        .where(links.c.user_id == user_id, links.c.used_at.is_(None), links.c.expires_at > in_utc(now))
+    )
+    return int(connection.execute(query).scalar_one())
 
 
 def link_user(connection: Connection, token_hash: str, now: datetime) -> str | None:

@@ -4,10 +4,11 @@ allow, the Secure flag under https, forged forms, and a revoke that closes the d
 from __future__ import annotations
 
 import aiohttp
+import pytest
 from sqlalchemy import select
 
 from service import admins, audit
-from service.dashboard_login import issue_link
+from service.dashboard_login import TooManyLinks, issue_link
 from store.models import AlertRow
 from tests.web.conftest import Served, serve
 from tests.web.seed import ADMIN_IDS, HANOI_ADMIN, NOBODY, REVIEWER, SUPERADMIN
@@ -138,3 +139,15 @@ async def test_signing_out_ends_the_session(served: Served) -> None:
         http.cookie_jar.update_cookies({"hocvuso_session": session})  # an old copy of the cookie
         async with http.get(f"{served.base}/dashboard", allow_redirects=False) as response:
             assert response.status == 303
+
+
+async def test_login_links_are_rate_limited(served: Served) -> None:
+    """Three unused links at once at most; using one makes room for another."""
+    links = [await issue_link(served.database, SUPERADMIN, ADMIN_IDS, served.base) for _ in range(3)]
+    assert all(links)
+    with pytest.raises(TooManyLinks):
+        await issue_link(served.database, SUPERADMIN, ADMIN_IDS, served.base)
+    assert await issue_link(served.database, REVIEWER, ADMIN_IDS, served.base)  # others are not held up
+    async with _client() as http:
+        await _session(http, str(links[0]))
+    assert await issue_link(served.database, SUPERADMIN, ADMIN_IDS, served.base)
