@@ -16,11 +16,9 @@ messages to one group, the total time from the worker's start to the last row re
 rows sent and failed. The database is a SQLite file unless --database postgres (helper_bench, or
 BENCH_DATABASE_URL, wiped first).
 
-At 30/s the 30,000 messages of 10,000 cafés would take 17 minutes, but the worker as it stands
-sends about one a second to groups (docs/performance.md): a run that is not done after --timeout
-seconds stops and reports what went out and how long everything would take at the last minute's
-rate. --pin-batch N is an experiment: each lane claims N rows whatever rate it measured, to show
-what the same worker, sender and budget achieve with batches sized for group posts.
+At 30/s the 30,000 messages of 10,000 cafés take 17 minutes at best. A run that is not done after
+--timeout seconds stops and reports what went out and how long everything would take at the last
+minute's rate.
 Prints figures; asserts nothing.
 """
 
@@ -31,7 +29,7 @@ import asyncio
 import contextlib
 import tempfile
 import time
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
@@ -71,21 +69,6 @@ class Outcome:
     group_minute: int  # the most messages one group got in any minute
     group_gap: float  # the shortest time between two messages to one group
     states: dict[str, int]
-
-
-class PinnedBatch(DeliveryWorker):
-    """The delivery worker with each lane's batch pinned at `batch` rows, whatever rate it measured
-    (--pin-batch): what the worker would achieve if its batches were sized for rows of three group
-    messages. An experiment beside the real worker, not how `hocvuso run` delivers."""
-
-    def batch_size(self) -> int:
-        return self.batch
-
-
-def pinned(worker: DeliveryWorker, batch: int) -> DeliveryWorker:
-    """A PinnedBatch with everything else as the app made `worker`."""
-    same = {field.name: getattr(worker, field.name) for field in fields(worker) if field.init}
-    return PinnedBatch(**{**same, "batch": batch})
 
 
 def past_monday() -> date:
@@ -211,9 +194,6 @@ async def run_model(model: str, args: argparse.Namespace, library: Library, work
     )
     try:
         [worker] = delivery_workers(app)
-        if args.pin_batch:
-            worker = pinned(worker, args.pin_batch)
-            print(f"  experiment: each lane's batch pinned at {args.pin_batch} rows", flush=True)
         started = time.monotonic()
         complete = await drain(app, api, worker, day, queued, args.timeout)
         seconds = time.monotonic() - started
@@ -236,18 +216,18 @@ def print_outcome(found: Outcome) -> None:
 
 
 COLUMNS = (
-    ("model", "<8"), ("batch", ">6"), ("cafés", ">7"), ("messages", ">8"), ("seconds", ">8"), ("msg/s", ">6"),
+    ("model", "<8"), ("cafés", ">7"), ("messages", ">8"), ("seconds", ">8"), ("msg/s", ">6"),
     ("of 30/s", ">7"), ("last min", ">8"), ("429s", ">5"), ("group/min", ">9"), ("gap s", ">6"),
     ("sent", ">7"), ("failed", ">6"),
 )  # fmt: skip
 
 
-def print_table(outcomes: list[Outcome], batch: str) -> None:
+def print_table(outcomes: list[Outcome]) -> None:
     """One line a run; seconds end in + for a run stopped at the timeout."""
     print("\n" + " ".join(f"{head:{align}}" for head, align in COLUMNS))
     for o in outcomes:
         cells = (
-            o.model, batch, f"{o.cafes:,}", f"{o.messages:,}", f"{o.seconds:.0f}{'' if o.complete else '+'}",
+            o.model, f"{o.cafes:,}", f"{o.messages:,}", f"{o.seconds:.0f}{'' if o.complete else '+'}",
             f"{o.rate:.2f}", f"{o.rate / RATE:.3f}", f"{o.last_minute:.2f}", o.too_many, o.group_minute,
             f"{o.group_gap:.2f}", f"{o.states.get('sent', 0):,}", f"{o.states.get('failed', 0):,}",
         )  # fmt: skip
@@ -262,9 +242,6 @@ async def main() -> None:
     )
     parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--timeout", type=float, default=3600.0, help="longest wait for one model's run")
-    parser.add_argument(
-        "--pin-batch", type=int, default=0, help="experiment: pin each lane's batch at this many rows"
-    )
     parser.add_argument("--no-spec", action="store_true", help="sandbox without Bot API spec validation")
     args = parser.parse_args()
     library = Library.load()
@@ -275,7 +252,7 @@ async def main() -> None:
             found = await run_model(model, args, library, Path(folder))
             print_outcome(found)
             outcomes.append(found)
-    print_table(outcomes, str(args.pin_batch) if args.pin_batch else "real")
+    print_table(outcomes)
 
 
 if __name__ == "__main__":

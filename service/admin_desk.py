@@ -32,7 +32,7 @@ from store.payload import to_payload
 
 COMMANDS = ("reports", "grant", "revoke", "admins", "dashboard")
 REPORT_DECIDED = "report_decided"
-TEXT_SHOWN = 1500  # a long reported message is cut in the review, whole in the dashboard
+TEXT_SHOWN = 1500  # a long reported message is cut in the review (the dashboard shows no texts)
 
 
 def is_admin_event(event: Event) -> bool:

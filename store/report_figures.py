@@ -1,5 +1,6 @@
 """The scam reports page's figures: how many reports came and how they were decided, how many came
-each day, and the reports themselves, newest first, each limited to the viewer's provinces.
+each day, and the reports themselves (when, light, decision, signals; never the message text nor
+the reporter), newest first, each limited to the viewer's provinces.
 
 A report has no province of its own: it belongs to the province its reporter's learner row names,
 by the rule the review desk in chat uses (`store.scam_reports._in_scope`), so a province admin
@@ -50,7 +51,6 @@ class ReportLine:
     signals: tuple[str, ...]
     decided_by: str | None
     decided_at: datetime | None
-    text: str  # as filed: untrusted, shown escaped
 
 
 def _in_order(keys: Iterable[str], first: tuple[str, ...]) -> list[str]:
@@ -101,7 +101,7 @@ def _line(row: Any, zone: ZoneInfo) -> ReportLine:
     decided_at = in_utc(row.decided_at) if row.decided_at is not None else None
     return ReportLine(
         int(row.id), _filed_at(row.created_at, zone), str(row.light), str(row.status),
-        tuple(str(kind) for kind in row.signals or ()), row.decided_by, decided_at, str(row.text),
+        tuple(str(kind) for kind in row.signals or ()), row.decided_by, decided_at,
     )  # fmt: skip
 
 
@@ -113,12 +113,15 @@ def latest(
     limit: int = PAGE,
 ) -> list[ReportLine]:
     """Up to `limit` reports, newest first; with `before`, those filed before report `before`.
-    Paging by id (not by offset) keeps each page one index scan, however far back it goes. The
-    chat id is not read: nothing the dashboard shows or exports names the reporter."""
+    Paging by id (not by offset) keeps each page one index scan, however far back it goes.
+
+    Neither the chat id nor the message text is read: the dashboard shows and exports no learner
+    names and no message texts, so it never holds them. Reviewers read a report's text in chat
+    (`service.admin_desk`, through `store.scam_reports`)."""
     query = (
         select(
             reports.c.id, reports.c.created_at, reports.c.light, reports.c.status, reports.c.signals,
-            reports.c.decided_by, reports.c.decided_at, reports.c.text,
+            reports.c.decided_by, reports.c.decided_at,
         )
         .where(_in_scope(scope))
         .order_by(reports.c.id.desc())

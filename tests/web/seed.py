@@ -5,6 +5,9 @@ cafés; and one person of each role.
 Hà Nội: an (finished module m0, active, streak 5, started 10 days ago), binh (one lesson, wrong
 answer), chi (still setting up), dung (Zalo, set up, nothing done). Huế: em (one lesson, wrong
 answer), giang (set up, nothing done). Đà Nẵng: hoa (one lesson, wrong answer). No province: khai.
+
+People have names the dashboard must never show (`NAMES`): an's name for her certificates, and
+the first names of the café members who answered the polls.
 """
 
 from __future__ import annotations
@@ -35,6 +38,9 @@ REVIEWER = "333"  # reviewer of the whole country
 HUE_REVIEWER = "444"  # reviewer of hue
 NOBODY = "555"
 ADMIN_IDS = (SUPERADMIN,)
+CERTIFICATE_NAME = "Phạm Thị Ánh Tuyết"  # an's, as printed on her certificates
+MEMBER_NAMES = ("Quách Tĩnh", "Hoàng Dung", "Dương Quá")  # café members who answered, in order
+NAMES = (CERTIFICATE_NAME, *MEMBER_NAMES)
 
 
 @dataclass(frozen=True)
@@ -57,7 +63,7 @@ def _states(today: date, module: list[str]) -> dict[BotRef, list[LearnerState]]:
     return {
         TELEGRAM: [
             _ready("an", "ha-noi", completed=frozenset(module), answered=10, correct=8, streak=5,
-                   last_study_day=today, cafe_code="HN1"),
+                   last_study_day=today, cafe_code="HN1", certificate_name=CERTIFICATE_NAME),
             _ready("binh", "ha-noi", completed=frozenset(module[:1]), answered=3, correct=1, streak=1,
                    last_study_day=days_ago(1), last_opened_on=today, cafe_code="HN1"),
             LearnerState("chi", step=Step.GROUP, province="ha-noi", language="vi"),
@@ -112,8 +118,8 @@ def _seed(connection: Connection, library: Library, now: datetime) -> Seeded:
         cafes.record_poll(connection, TELEGRAM, chat, f"poll-{code}", question, 0, today)
         answers = 3 if code == "HN1" else 2
         for n in range(answers):
-            cafes.record_answer(connection, cafe_id, f"poll-{code}", question, f"u{n}", f"Người {n}", n == 0,
-                                today, 1)  # fmt: skip
+            cafes.record_answer(connection, cafe_id, f"poll-{code}", question, f"u{n}", MEMBER_NAMES[n],
+                                n == 0, today, 1)  # fmt: skip
     return Seeded(today, module, question, *ids)
 
 

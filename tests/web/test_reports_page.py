@@ -1,13 +1,14 @@
 """The scam reports page and its export, on SQLite and PostgreSQL: the counts by decision and by
 the checker's light, reports per day, the latest reports in the reader's words, a province
-admin's and a provincial reviewer's scope, a report's text shown as text (never run), the CSV
-and its audit entry, paging, and the page on a phone without sideways scrolling.
+admin's and a provincial reviewer's scope, the CSV and its audit entry, paging, the page on a
+phone without sideways scrolling, and no report's text (nor a phone number in it) and no
+learner's name on any page or in any export.
 
 Reports are filed for the learners of tests/web/seed.py:
 
 | reporter | province | light | decision | filed |
 |---|---|---|---|---|
-| an | Hà Nội | red | scam (by 111) | today |
+| an | Hà Nội | red | scam (by 111) | today (its text holds a place, a phone number and a name) |
 | binh | Hà Nội | yellow | pending (its text holds a <script>) | today |
 | dung (Zalo) | Hà Nội | yellow | pending (its text starts like a formula) | 40 days ago |
 | em | Huế | red | safe (by 444) | 3 days ago |
@@ -24,8 +25,10 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+import aiohttp
 from sqlalchemy import Connection
 
+from bot.web.dashboard.render import EXPORTS, NAV
 from bot.web.dashboard.reports_page import signal_words
 from content.library import Library
 from service import audit
@@ -34,13 +37,26 @@ from store.database import Database
 from store.report_figures import PAGE
 from tests.browser import chromium_page
 from tests.web.conftest import Served
-from tests.web.seed import HANOI_ADMIN, HUE_REVIEWER, SUPERADMIN, TELEGRAM, ZALO, ZONE, seed
+from tests.web.seed import HANOI_ADMIN, HUE_REVIEWER, NAMES, SUPERADMIN, TELEGRAM, ZALO, ZONE, seed
 from tests.web.test_dashboard_browser import PHONE, sign_in
 
 SCRIPT = "Công an báo: <script>alert(1)</script> bấm https://bit.ly/x ngay"
 FORMULA = '=HYPERLINK("http://evil.example","Nhận quà")'
 LONG_LINK = "Nhận quà tại https://" + "qua-tang-tri-an-khach-hang-" * 6 + "vn.example.top/nhan-qua"
-OTP = "Công an phường gọi.\nĐọc mã OTP cho tôi ngay."
+PLACE = "Công an phường Hàng Bạc"
+PHONE_NUMBER = "0912 345 678"
+OTP = f"Chị Lê Thu Trang ơi, {PLACE} gọi từ số {PHONE_NUMBER}.\nĐọc mã OTP cho tôi ngay."
+# Pieces of every report's text (none is a word the dashboard itself uses): not one may show.
+TEXT_PIECES = (
+    PLACE, PHONE_NUMBER, PHONE_NUMBER.replace(" ", ""), "Lê Thu Trang", "Đọc mã OTP cho tôi", "alert(1)",
+    "bit.ly", "HYPERLINK", "evil.example", "qua-tang-tri-an", "mai họp lớp", "thông báo số dư",
+    "100 triệu",
+)  # fmt: skip
+
+
+def _shows_no_text_and_no_name(body: str, where: str) -> None:
+    shown = [piece for piece in (*TEXT_PIECES, *NAMES) if piece.casefold() in body.casefold()]
+    assert not shown, f"{where} shows {shown}"
 
 
 @dataclass(frozen=True)
@@ -124,7 +140,8 @@ async def test_the_figures_and_their_scope(database: Database, library: Library)
     lines = await database.run(lambda c: report_figures.latest(c, None, ZONE))
     assert [line.id for line in lines] == sorted(filed.ids.values(), reverse=True)
     an = next(line for line in lines if line.id == filed.ids["an"])
-    assert (an.status, an.decided_by, an.text) == ("scam", "111", OTP)
+    assert (an.status, an.decided_by) == ("scam", "111")
+    assert not hasattr(an, "text")  # the dashboard does not even read a report's text
     assert an.signals == ("asks_otp", "impersonation")
     assert an.created_at == filed.filed_at
     assert an.decided_at is not None and abs(an.decided_at - filed.decided_at) < timedelta(seconds=1)
@@ -160,16 +177,18 @@ async def test_a_superadmin_sees_every_report_in_plain_words(served: Served) -> 
         row = await an.inner_text()
         assert f"111, lúc {filed.shown(filed.decided_at)}" in row
         assert filed.shown(filed.filed_at) in row
-        assert await an.locator("[data-text]").inner_text() == OTP  # its line break kept
+        headers = await page.locator("table.reports thead th").all_inner_texts()
+        assert headers == ["Số", "Báo lúc", "Màu kiểm tra", "Kết quả", "Dấu hiệu", "Người xem xét"]
         hoa = page.locator(f"tr[data-report='{filed.ids['hoa']}']")
         assert await hoa.locator("[data-signals]").inner_text() == "không thấy dấu hiệu"
 
         binh = page.locator(f"tr[data-report='{filed.ids['binh']}']")
-        assert await binh.locator("[data-text]").inner_text() == SCRIPT  # shown as text
         assert await binh.locator("[data-status]").inner_text() == "Chờ xem xét"
+        assert await binh.locator("[data-light]").inner_text() == "Vàng"
         assert await page.locator("main script").count() == 0
-        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in await page.content()
         assert dialogs == []  # nothing ran
+        _shows_no_text_and_no_name(await page.content(), "the page's HTML")
+        _shows_no_text_and_no_name(await page.locator("body").inner_text(), "the page")
 
         await page.goto(f"{served.base}/dashboard/reports?lang=en")
         an = page.locator(f"tr[data-report='{filed.ids['an']}']")
@@ -177,8 +196,10 @@ async def test_a_superadmin_sees_every_report_in_plain_words(served: Served) -> 
             "asks for the OTP code; claims to be an authority or a bank"
         )
         assert await an.locator("[data-status]").inner_text() == "Scam"
+        assert await an.locator("[data-light]").inner_text() == "Red"
         assert f"111, {filed.shown(filed.decided_at)}" in await an.inner_text()
         assert await page.locator("[data-older], [data-newest]").count() == 0  # one page only
+        _shows_no_text_and_no_name(await page.content(), "the English page")
 
 
 async def test_a_province_admin_and_a_provincial_reviewer_see_their_provinces_only(served: Served) -> None:
@@ -194,7 +215,7 @@ async def test_a_province_admin_and_a_provincial_reviewer_see_their_provinces_on
         )
         main = await page.locator("main").inner_text()
         assert "tỉnh, thành của bạn" in main
-        assert "trúng thưởng" not in main and "họp lớp" not in main and "qua-tang" not in main
+        _shows_no_text_and_no_name(await page.content(), "a province admin's page")
 
     async with chromium_page(locale="en-US") as page:
         await sign_in(page, served, HUE_REVIEWER)
@@ -206,11 +227,13 @@ async def test_a_province_admin_and_a_provincial_reviewer_see_their_provinces_on
 
 
 async def _download(page) -> list[dict[str, str]]:
+    """The rows of the reports CSV, after checking that no line of the file holds a report's text."""
     async with page.expect_download() as waiting:
         await page.locator("a[href='/dashboard/export/reports.csv']").click()
     download = await waiting.value
     assert re.fullmatch(r"hocvuso-reports-\d{4}-\d{2}-\d{2}\.csv", download.suggested_filename)
     content = open(await download.path(), encoding="utf-8-sig").read()  # noqa: SIM115
+    _shows_no_text_and_no_name(content, "the reports CSV")
     return list(csv.DictReader(io.StringIO(content)))
 
 
@@ -220,23 +243,25 @@ async def test_the_reports_export_keeps_to_the_scope_and_is_audited(served: Serv
         await sign_in(page, served, SUPERADMIN)
         await page.goto(f"{served.base}/dashboard/reports")
         rows = await _download(page)
-        assert list(rows[0]) == [
-            "id", "created_at", "light", "status", "signals", "decided_at", "decided_by", "text",
-        ]  # fmt: skip
+        assert list(rows[0]) == ["id", "created_at", "light", "status", "signals", "decided_at", "decided_by"]
         assert [int(row["id"]) for row in rows] == sorted(filed.ids.values(), reverse=True)
         by_id = {int(row["id"]): row for row in rows}
         an = by_id[filed.ids["an"]]
         assert (an["light"], an["status"], an["signals"], an["decided_by"]) == (
             "red", "scam", "asks_otp impersonation", "111",
         )  # fmt: skip
-        assert an["text"] == OTP
         assert datetime.fromisoformat(an["created_at"]).date() == filed.filed_at.date()
         decided = datetime.fromisoformat(an["decided_at"])
         assert decided.utcoffset() == timedelta(hours=7)
         assert abs(decided - filed.decided_at) < timedelta(seconds=1)
-        assert by_id[filed.ids["binh"]]["text"] == SCRIPT
-        assert by_id[filed.ids["binh"]]["decided_at"] == ""
-        assert by_id[filed.ids["dung"]]["text"] == "'" + FORMULA  # cannot run as a formula
+        binh, dung = by_id[filed.ids["binh"]], by_id[filed.ids["dung"]]
+        assert (binh["light"], binh["status"], binh["signals"]) == (
+            "yellow",
+            "pending",
+            "shortener asks_click",
+        )
+        assert (binh["decided_at"], binh["decided_by"]) == ("", "")
+        assert (dung["light"], dung["signals"]) == ("yellow", "too_good")
         words = {word for row in rows for value in row.values() for word in re.findall(r"\w+", value)}
         assert not words & {"binh", "dung", "giang", "hoa", "khai"}  # no reporter's chat id anywhere
 
@@ -291,3 +316,25 @@ async def test_the_reports_page_fits_a_phone_screen(served: Served) -> None:
             scroll_width = await page.evaluate("document.scrollingElement.scrollWidth")
             inner_width = await page.evaluate("window.innerWidth")
             assert scroll_width <= inner_width, f"{language}: {scroll_width} > {inner_width}"
+
+
+async def test_no_page_and_no_export_shows_a_report_text_or_a_name(served: Served) -> None:
+    """Every page of the dashboard (in both languages) and every export, as a superadmin sees
+    them: the reports are there by their numbers, their texts and the learners' names are not."""
+    filed = await file_reports(served.database)
+    paths = [path for _, path in NAV] + [f"/dashboard/export/{name}.csv" for name in EXPORTS]
+    link = await served.link(SUPERADMIN)
+    # a cookie jar that keeps cookies for 127.0.0.1 (aiohttp's default refuses IP addresses)
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+        async with http.post(link) as response:
+            assert response.status == 200  # signed in, on the overview
+        for path, language in ((path, language) for path in paths for language in ("vi", "en")):
+            async with http.get(f"{served.base}{path}", params={"lang": language}) as response:
+                assert response.status == 200 and response.url.path == path, path
+                body = (await response.text()).removeprefix("\ufeff")
+            _shows_no_text_and_no_name(body, f"{path}?lang={language}")
+            if path == "/dashboard/reports":
+                assert all(f'data-report="{number}"' in body for number in filed.ids.values())
+            if path == "/dashboard/export/reports.csv":
+                rows = csv.DictReader(io.StringIO(body))
+                assert sorted(int(row["id"]) for row in rows) == sorted(filed.ids.values())

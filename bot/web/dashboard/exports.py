@@ -1,7 +1,8 @@
-"""CSV exports: learners (hashed ids, no names), alerts, question statistics and scam reports (their
-texts, never the reporter's chat id), each limited to the viewer's provinces and each written to
-the audit log. Learners and reports are streamed a page at a time, so a national export never
-holds the whole table in memory.
+"""CSV exports: learners (hashed ids, no names), alerts, question statistics and scam reports (when,
+light, decision, signals and reviewer; never a message text nor the reporter's chat id, as the
+dashboard shows no learner names and no message texts), each limited to the viewer's provinces
+and each written to the audit log. Learners and reports are streamed a page at a time, so a
+national export never holds the whole table in memory.
 
 The files start with a byte-order mark so that spreadsheet programs read the Vietnamese letters
 right, and a cell that would start like a formula is prefixed with an apostrophe."""
@@ -33,7 +34,7 @@ ALERT_COLUMNS = (
     "dropped", "cancelled", "waiting", "title",
 )  # fmt: skip
 QUESTION_COLUMNS = ("question", "lesson", "answers", "correct", "wrong", "accuracy", "text")
-REPORT_COLUMNS = ("id", "created_at", "light", "status", "signals", "decided_at", "decided_by", "text")
+REPORT_COLUMNS = ("id", "created_at", "light", "status", "signals", "decided_at", "decided_by")
 REPORTS_READ = 5000  # reports read per transaction while the export streams
 
 
@@ -75,7 +76,7 @@ def _report_row(line: report_figures.ReportLine, zone: ZoneInfo) -> tuple[object
     decided = line.decided_at.astimezone(zone).isoformat() if line.decided_at else None
     return (
         line.id, line.created_at.astimezone(zone).isoformat(), line.light, line.status,
-        " ".join(line.signals), decided, line.decided_by, line.text,
+        " ".join(line.signals), decided, line.decided_by,
     )  # fmt: skip
 
 

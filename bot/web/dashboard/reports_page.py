@@ -1,8 +1,10 @@
 """The scam reports page: how many messages learners reported and what the reviewers decided, by
 the checker's light, per day, and the latest reports themselves, a hundred at a time.
 
-A report's text is what a stranger sent a learner, so it is untrusted: the template prints it
-through Jinja's autoescaping like any other value, never marked safe."""
+A report is listed by its id, time, light, decision, signals and reviewer, never by its text: the
+dashboard shows no learner names and no message texts anywhere, since a forwarded message can
+name people and carry their numbers, and the dashboard is seen by more people than the reviewers.
+Reviewers read the texts in chat, through /reports (`service.admin_desk`)."""
 
 from __future__ import annotations
 
@@ -21,6 +23,8 @@ from store import report_figures
 from store.report_figures import PAGE, ReportLine
 
 _BEFORE = re.compile(r"\d{1,18}")
+
+
 def signal_words(kind: str, language: str) -> str:
     """A signal kind in plain words, as the checker's labels say it to learners."""
     return load_knowledge().describe_kind(kind, language)
@@ -38,7 +42,6 @@ class ShownReport:
     status_words: str
     signals: str
     decided: str  # who and when; empty while pending
-    lines: list[str]  # the text, line by line (each escaped when printed)
 
 
 def _before(request: web.Request) -> int | None:
@@ -72,7 +75,7 @@ def report_routes(dashboard: Dashboard) -> list[web.RouteDef]:
             return ShownReport(
                 line.id, w.when(line.created_at), line.light, t.get(f"light_word.{line.light}", line.light),
                 line.status, t.get(f"status.{line.status}", line.status), signals or t["reports.no_signals"],
-                decided, line.text.splitlines() or [""],
+                decided,
             )  # fmt: skip
 
         status_words = [(status, t.get(f"status.{status}", status)) for status in figures.by_status]
