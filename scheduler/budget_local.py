@@ -2,9 +2,11 @@
 
 GCRA (virtual scheduling): each key keeps one "theoretical arrival time" (TAT). A message conforms
 when `TAT - tolerance <= now`, and sending it moves the TAT to `max(TAT, now) + interval`. The
-global key has no tolerance, so the bot's messages are evenly spaced. A caller whose chat is not
-ready sleeps without touching the global key, so a slow chat never holds a global slot it is not
-using. The global interval follows the adaptive rate of `Limits.rate_after_cut`.
+global key has no tolerance, so the bot's messages are evenly spaced, and the times they actually
+leave keep to the same rate (`_spaced`), so an event-loop stall never releases a burst.
+A caller whose chat is not ready sleeps without touching the global key, so a slow chat never
+holds a global slot it is not using. The global interval follows the adaptive rate of
+`Limits.rate_after_cut`.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ _EPSILON = 1e-4  # a wait shorter than this is not worth a trip through the even
 @dataclass(slots=True)
 class _Bot:
     tat: float = 0.0  # the bot's next free global slot (time.monotonic)
+    departure: float = 0.0  # the TAT of the bot's actual departures (time.monotonic)
     paused_until: float = 0.0
     cut_rate: float | None = None  # the rate right after the last bot-wide 429
     cut_at: float = 0.0  # when it started growing back
@@ -77,12 +80,28 @@ class LocalSendBudget:
             bot.tat = slot + 1.0 / bot.rate(self.limits, slot)
             bot.chats[chat_id] = max(slot, chat) + interval
             wait = slot - now
-            if wait <= _EPSILON:
-                return
-            await asyncio.sleep(wait)
-            if bot.paused_until <= time.monotonic():
-                return
-            # Paused while this caller waited for its slot: wait the pause out, then queue again.
+            if wait > _EPSILON:
+                await asyncio.sleep(wait)
+                if bot.paused_until > time.monotonic():
+                    continue  # paused while this caller waited for its slot: wait it out, queue again
+            late = self._spaced(bot, time.monotonic())
+            if late > _EPSILON:
+                await asyncio.sleep(late)
+            return
+
+    def _spaced(self, bot: _Bot, now: float) -> float:
+        """Seconds to wait so the message's actual departure keeps to the bot's rate.
+
+        Slots are reserved ahead (up to a lane's depth), so when the event loop stalls, callers
+        whose slots passed during the stall would all wake at its end and leave together: a burst
+        that a strict one-second window counts against the bot. The departures themselves go
+        through a second GCRA with a small tolerance: a message late by a few milliseconds costs
+        nothing, a stall is drained at the bot's rate instead of at once, and no second of
+        departures holds more than the nominal per-second limit."""
+        gap = 1.0 / bot.rate(self.limits, now)
+        leaves = max(now, bot.departure - self.limits.departure_tolerance(gap))
+        bot.departure = max(bot.departure, leaves) + gap
+        return leaves - now
 
     async def note_429(self, bot_id: BotKey, chat_id: int, seconds: float, lane: Lane) -> bool:
         bot = self._bot(bot_id)

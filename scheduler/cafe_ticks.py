@@ -59,8 +59,11 @@ def week_winners(connection: Connection, library: Library, local: datetime, quie
     monday = week_start(local.date())
     at = quiet.next_allowed(local).astimezone(UTC)
     rows = []
+    week = cafes.standings_of(connection, monday)  # one query for every café, not one each
     for row in connection.execute(select(table).where(_posting())).all():
-        message = weekly_winners(cafes.standings(connection, row.id, monday), row.language, library)
+        if row.id not in week:
+            continue
+        message = weekly_winners(week[row.id], row.language, library)
         if message is not None:
             bot = BotRef(row.channel, row.bot_id)
             payload = to_payload([message])

@@ -1,10 +1,12 @@
 """The delivery worker: drains the outbox for one bot at its channel's limits.
 
 It sends through the bot's `Sender` (scheduler.sender), so it knows no platform. The pace comes
-from the bot's send budget (metered inside the sender), so the worker
-claims a small batch at a time, sized from its own measured share of the budget to last about a
-second, and renews the claim while it sends: a batch never outlives its lease, and a kill -9 can
-repeat at most the rows in flight. The sender's answers decide each row's fate:
+from the bot's send budget (metered inside the sender), so the worker claims a small batch at a
+time and renews the claim while it sends: a batch never outlives its lease, and a kill -9 can
+repeat at most the rows in flight. A batch is sized (`Pace`) to keep the budget busy for as long
+as the batch must last anyway: about a second of messages to private chats, but as long as its
+slowest chat takes when one row is several messages to a group paced at 20 a minute (a café's
+post is three, so at least six seconds). The sender's answers decide each row's fate:
 - sent: done;
 - unreachable (blocked, deactivated, cannot initiate): the flows' `Blocked` event marks the
   learner, their other pending rows are dropped, nothing is retried;
@@ -66,6 +68,49 @@ class _Result:
     moved_to: str | None = None  # the group's new id, when it became a supergroup
 
 
+@dataclass
+class Pace:
+    """What the last batches showed, smoothed, for sizing the next one.
+
+    Rows a second alone would mislead: a batch of group posts lasts as long as its slowest group's
+    pacing however few rows it holds, so a rate measured in rows would shrink the batch to one
+    row and leave the budget idle. Little's law instead: the rows to claim are the messages the
+    budget can take over the time the batch must last anyway, divided by the messages a row
+    holds. The budget's rate is measured only from batches the budget held back, not from those
+    a chat's pacing did."""
+
+    rate: float  # messages a second this lane got when the budget was what held it back
+    per_row: float = 1.0  # messages a row held
+    span: float = 0.0  # the longest one chat took from its first message to its last
+    batches: int = 0  # batches learnt from
+    HEADROOM: ClassVar[float] = 1.25  # more rows than the bare product, when chats pace the batch
+    STRETCH: ClassVar[float] = 10.0  # the longest horizon, in windows, a paced batch is sized for
+
+    def rows(self, window: float, most: int) -> int:
+        """Rows for the next batch: `window` seconds of the budget, or the chats' span if longer.
+        `most` caps a window's worth; a paced batch's cap grows with its horizon, as the rows in it
+        are spread over that long anyway."""
+        paced = self.span > window
+        horizon = min(self.span, window * self.STRETCH) if paced else window
+        wanted = self.rate * horizon / self.per_row * (self.HEADROOM if paced else 1.0)
+        return max(1, min(int(most * horizon / window), int(wanted)))
+
+    def learn(self, rows: int, messages: int, elapsed: float, span: float) -> None:
+        """Fold one batch in; a batch that sent nothing (all retried or dropped) teaches nothing."""
+        if rows < 1 or messages < 1 or elapsed <= 0:
+            return
+        first, self.batches = self.batches == 0, self.batches + 1
+        self.per_row = _smooth(self.per_row, messages / rows, first)
+        self.span = _smooth(self.span, span, first)
+        if messages >= 2 and span < elapsed / 2:  # the budget, not a chat, set the pace
+            self.rate = _smooth(self.rate, messages / elapsed, False)
+
+
+def _smooth(old: float, new: float, first: bool) -> float:
+    """Half the old, half the new; the first batch replaces the guesses it started from."""
+    return new if first else 0.5 * old + 0.5 * new
+
+
 def _worker_id() -> str:
     return f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
@@ -76,7 +121,7 @@ class DeliveryWorker:
     sender: Sender
     zone: ZoneInfo
     quiet: QuietHours = field(default_factory=QuietHours)
-    batch: int = 250  # the most rows one lane claims at once
+    batch: int = 250  # the most rows one lane claims for a second's worth (more when paced: Pace)
     lease: timedelta = timedelta(seconds=60)
     rate_hint: float = 15.0  # messages a second this worker expects to send, until it has measured
     max_attempts: int = 5
@@ -86,7 +131,10 @@ class DeliveryWorker:
     stats: DeliveryStats = field(default_factory=DeliveryStats)
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     _last_release: float = 0.0
-    _measured: float | None = None  # this worker's achieved rate, smoothed
+    pace: Pace = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.pace = Pace(self.rate_hint)
 
     lanes: ClassVar[int] = 2
 
@@ -129,28 +177,23 @@ class DeliveryWorker:
         started = time.monotonic()
         keeper = asyncio.create_task(self._keep_lease([row.id for row in rows]))
         try:
-            groups = await asyncio.gather(*(self._send_chat(chat_rows) for chat_rows in by_chat.values()))
+            chats = await asyncio.gather(*(self._send_chat(chat_rows) for chat_rows in by_chat.values()))
         finally:
             keeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await keeper
-        results += [result for group in groups for result in group]
-        self._measure(len(rows), time.monotonic() - started)
+        elapsed = time.monotonic() - started
+        sent = [result for chat_results, _ in chats for result in chat_results]
+        messages = sum(result.parts_sent - result.row.parts_sent for result in sent)
+        self.pace.learn(len(rows), messages, elapsed, max((span for _, span in chats), default=0.0))
+        results += sent
         await self.database.run(lambda c: self._record(c, results))
         return len(results)
 
     def batch_size(self) -> int:
-        """About a second of this worker's share of the budget (a quarter of a short lease), so a
-        batch finishes well inside its lease and a kill repeats little."""
-        rate = self._measured if self._measured is not None else self.rate_hint
-        seconds = min(1.0, self.lease.total_seconds() / 4)
-        return max(1, min(self.batch, int(rate * seconds)))
-
-    def _measure(self, rows: int, elapsed: float) -> None:
-        if rows < 2 or elapsed <= 0:
-            return
-        rate = rows / elapsed
-        self._measured = rate if self._measured is None else 0.5 * self._measured + 0.5 * rate
+        """About a second of this lane's share of the budget (a quarter of a short lease), so a kill
+        repeats little; longer only when its chats' pacing makes the batch last longer anyway."""
+        return self.pace.rows(min(1.0, self.lease.total_seconds() / 4), self.batch)
 
     def _claim(
         self, connection: Connection, size: int, now: datetime, urgent_only: bool
@@ -193,26 +236,29 @@ class DeliveryWorker:
             except Exception:
                 log.exception("could not renew the lease", extra={"bot": str(self.sender.bot)})
 
-    async def _send_chat(self, rows: list[outbox.Claimed]) -> list[_Result]:
-        """One chat's rows in order (the lesson before its tip); a block stops the rest."""
-        results = []
+    async def _send_chat(self, rows: list[outbox.Claimed]) -> tuple[list[_Result], float]:
+        """One chat's rows in order (the lesson before its tip); a block stops the rest. Also the
+        time from the chat's first message to its last: its own pacing, whatever the budget did."""
+        results: list[_Result] = []
+        stamps: list[float] = []
         for row in rows:
-            result = await self._send(row)
+            result = await self._send(row, stamps)
             results.append(result)
             if result.state == outbox.BLOCKED:
                 results += [
                     _Result(other, outbox.DROPPED, "learner unreachable") for other in rows[len(results) :]
                 ]
                 break
-        return results
+        return results, (stamps[-1] - stamps[0] if stamps else 0.0)
 
-    async def _send(self, row: outbox.Claimed) -> _Result:
+    async def _send(self, row: outbox.Claimed, stamps: list[float]) -> _Result:
         """Send the row's parts from the first unsent one; every error becomes this row's outcome."""
         done = row.parts_sent
         try:
             for part in self.sender.parts(from_payload(row.payload))[done:]:
                 await self.sender.send(row.chat_id, part, row.thread_id)
                 done += 1
+                stamps.append(time.monotonic())
         except Unreachable as error:
             return _Result(row, outbox.BLOCKED, error.reason, parts_sent=done)
         except SlowDown as error:

@@ -60,6 +60,13 @@ class Limits:
         """Messages a second the bot sends when nothing went wrong: the nominal rate less the margin."""
         return self.per_second * self.margin
 
+    def departure_tolerance(self, gap: float) -> float:
+        """How early (seconds) a message may leave against the departures' own schedule, at `gap`
+        seconds between messages: half the slack under the nominal rate, so any one-second window
+        of departures holds at most `per_second` messages, with the other half left for the
+        network's jitter."""
+        return max(0.0, (self.per_second * gap - 1.0) / 2)
+
     def depth(self, lane: Lane) -> float:
         """How far ahead (seconds) a caller of this lane may reserve a global slot."""
         if lane == Lane.FIRST:

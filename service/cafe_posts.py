@@ -18,7 +18,6 @@ from flows.cafe.daily_post import daily_post
 from flows.cafe.model import POLL_OPEN_SECONDS
 from store import cafes, outbox
 from store.address import BotRef
-from store.database import insert_or_update
 from store.payload import to_payload
 
 
@@ -58,35 +57,11 @@ def post_many(
     returns how many were queued."""
     posts = [(bot, stored, daily_post(stored.cafe, library, day, POLL_OPEN_SECONDS)) for bot, stored in due]
     rows = [_row(bot, stored, post.replies, day, at) for bot, stored, post in posts]
-    written = _enqueue_new(connection, rows, at)
+    written = outbox.enqueue_new(connection, rows, at)
     posted = [
         (stored.id, post.cafe, stored.last_post_on)
         for bot, stored, post in posts
-        if (bot.channel, bot.bot_id, stored.cafe.chat_id) in written
+        if (bot.channel, bot.bot_id, stored.cafe.chat_id, campaign(day)) in written
     ]
     cafes.save_posts(connection, posted, day)
     return len(posted)
-
-
-def _enqueue_new(
-    connection: Connection, rows: Sequence[outbox.Outgoing], now: datetime
-) -> set[tuple[str, ...]]:
-    """`outbox.enqueue`, saying which rows were new: (channel, bot id, chat id) of each. One day's
-    rows share a campaign, so these name the rows."""
-    if not rows:
-        return set()
-    values = [
-        {
-            "channel": r.bot.channel, "bot_id": r.bot.bot_id, "chat_id": r.chat_id, "campaign": r.campaign,
-            "priority": r.priority, "payload": r.payload, "not_before": r.not_before, "state": outbox.PENDING,
-            "attempts": 0, "created_at": now, "thread_id": r.thread_id,
-        }
-        for r in rows
-    ]  # fmt: skip
-    table = outbox.outbox
-    statement = (
-        insert_or_update(connection, table)
-        .on_conflict_do_nothing(index_elements=outbox.UNIQUE_KEY)
-        .returning(table.c.channel, table.c.bot_id, table.c.chat_id)
-    )
-    return {tuple(found) for found in connection.execute(statement, values)}

@@ -3,7 +3,7 @@ its members. Plain functions of a `Connection`, run in one transaction by the ca
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -257,15 +257,28 @@ def record_answer(
 
 def standings(connection: Connection, cafe_id: int, since: date) -> list[Standing]:
     """Each member's right answers and answers since `since`, with their café streak."""
+    return standings_of(connection, since, [cafe_id]).get(cafe_id, [])
+
+
+def standings_of(
+    connection: Connection, since: date, cafe_ids: Collection[int] | None = None
+) -> dict[int, list[Standing]]:
+    """`standings` of many cafés (every café when `cafe_ids` is None) in one grouped query, for
+    Sunday's tick: one query per café took seconds with 20,000 cafés. Cafés nobody answered in
+    are absent."""
     right = func.sum(func.cast(answers.c.correct, members.c.streak.type))
     query = (
-        select(members.c.first_name, right, func.count(answers.c.id), members.c.streak)
+        select(members.c.cafe_id, members.c.first_name, right, func.count(answers.c.id), members.c.streak)
         .join(answers, and_(answers.c.cafe_id == members.c.cafe_id, answers.c.user_id == members.c.user_id))
-        .where(members.c.cafe_id == cafe_id, answers.c.answered_on >= since)
-        .group_by(members.c.id, members.c.first_name, members.c.streak)
+        .where(answers.c.answered_on >= since)
+        .group_by(members.c.id, members.c.cafe_id, members.c.first_name, members.c.streak)
     )
-    return [Standing(name, int(correct or 0), int(count), int(streak)) for name, correct, count, streak in
-            connection.execute(query)]  # fmt: skip
+    if cafe_ids is not None:
+        query = query.where(members.c.cafe_id.in_(list(cafe_ids)))
+    found: dict[int, list[Standing]] = {}
+    for cafe_id, name, correct, count, streak in connection.execute(query):
+        found.setdefault(cafe_id, []).append(Standing(name, int(correct or 0), int(count), int(streak)))
+    return found
 
 
 def set_top(connection: Connection, cafe_id: int, message_id: int | None, at: datetime) -> None:

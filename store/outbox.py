@@ -68,6 +68,13 @@ def _of_bot(bot: BotRef) -> Any:
 
 def enqueue(connection: Connection, rows: Iterable[Outgoing], now: datetime) -> int:
     """Insert the rows that are not there yet; returns how many were new."""
+    return len(enqueue_new(connection, rows, now))
+
+
+def enqueue_new(connection: Connection, rows: Iterable[Outgoing], now: datetime) -> set[tuple[str, ...]]:
+    """`enqueue`, saying which rows were new: the (channel, bot id, chat id, campaign) of each.
+    Read back with RETURNING, as a driver's row count of a many-row insert is not to be trusted
+    (asyncpg reports none)."""
     values = [
         {
             "channel": r.bot.channel, "bot_id": r.bot.bot_id, "chat_id": r.chat_id, "campaign": r.campaign,
@@ -77,10 +84,13 @@ def enqueue(connection: Connection, rows: Iterable[Outgoing], now: datetime) -> 
         for r in rows
     ]  # fmt: skip
     if not values:
-        return 0
-    statement = insert_or_update(connection, outbox).on_conflict_do_nothing(index_elements=UNIQUE_KEY)
-    result = connection.execute(statement, values)
-    return max(result.rowcount, 0)
+        return set()
+    statement = (
+        insert_or_update(connection, outbox)
+        .on_conflict_do_nothing(index_elements=UNIQUE_KEY)
+        .returning(outbox.c.channel, outbox.c.bot_id, outbox.c.chat_id, outbox.c.campaign)
+    )
+    return {tuple(found) for found in connection.execute(statement, values)}
 
 
 def claim(

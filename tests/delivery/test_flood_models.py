@@ -19,14 +19,17 @@ from aiogram import Bot
 from bot.settings import load_settings
 from bot.telegram.channel import make_bot
 from bot.telegram.send_budget import start_turn
+from content.library import Library
+from flows.cafe.model import Cafe
 from flows.state import LearnerState, Step
-from sandbox.telegram import FakeBotAPI, FloodLimits
+from sandbox.telegram import FakeBotAPI, FakeGroup, FloodLimits
 from sandbox.telegram.faults import Faults
 from sandbox.telegram.limits import MODELS
 from scheduler.budget import Lane, Limits, LocalSendBudget
 from scheduler.delivery import DeliveryWorker
 from scheduler.quiet_hours import QuietHours
-from store import learners, outbox
+from service.cafe_posts import campaign, post_many
+from store import cafes, learners, outbox
 from tests.delivery.helpers import BOT, BOT_ID, TOKEN, chat, seed_alert, telegram_worker
 
 NOON = datetime(2026, 11, 23, 5, 0, tzinfo=UTC)
@@ -42,14 +45,14 @@ async def _sandbox(flood: FloodLimits, faults: Faults | None = None) -> FakeBotA
     return api
 
 
-def _worker(database, bot: Bot, library, started: datetime) -> DeliveryWorker:
+def _worker(database, bot: Bot, library, started: datetime, rate_hint: float = 28.0) -> DeliveryWorker:
     """A worker whose clock runs from NOON, so rows put back after a 429 come due again."""
     return telegram_worker(
         database,
         bot,
         library,
         quiet=QuietHours(0, 0),
-        rate_hint=28.0,
+        rate_hint=rate_hint,
         clock=lambda: NOON + (datetime.now(UTC) - started),
     )
 
@@ -230,3 +233,60 @@ async def test_a_row_resumes_from_its_first_unsent_part(database, library, outbo
     while await worker.drain_once():
         pass
     assert api.sent_texts(7) == ["part 3"]
+
+
+async def _cafe_posts(database, library: Library, api: FakeBotAPI, count: int) -> list[FakeGroup]:
+    """`count` cafés, each in its own sandbox supergroup, with today's post (a tip, a quiz poll and
+    the join link: three messages) queued as the morning tick queues it."""
+    groups = [api.group(-1009000 - n, f"Tổ dân phố {n}", creator=501) for n in range(count)]
+
+    def queue(connection) -> None:  # type: ignore[no-untyped-def]
+        due = []
+        for n, group in enumerate(groups):
+            cafe = Cafe(str(group.chat_id), f"cafe{n:04d}", api.bot_user["username"])
+            cafes.create(connection, BOT, cafe, f"Tổ dân phố {n}", NOON)
+            stored = cafes.find(connection, BOT, cafe.chat_id)
+            assert stored is not None
+            due.append((BOT, stored))
+        assert post_many(connection, library, due, NOON.date(), NOON) == count
+
+    await database.run(queue)
+    return groups
+
+
+async def _run_until_sent(worker: DeliveryWorker, database, campaign: str, timeout: float) -> None:
+    """Both lanes, as `hocvuso run --role delivery` runs them, until every row is sent."""
+    stop = asyncio.Event()
+    running = asyncio.create_task(worker.run(stop))
+    try:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            counts = await database.run(lambda c: outbox.campaign_counts(c, campaign))
+            if counts and set(counts) == {"sent"}:
+                return
+            await asyncio.sleep(0.2)
+        raise TimeoutError(f"the café posts were not all sent in {timeout} s: {counts}")
+    finally:
+        stop.set()
+        await asyncio.wait_for(running, 10)
+
+
+@pytest.mark.parametrize("model", MODELS)
+async def test_cafe_posts_keep_the_budget_busy_under_any_flood_model(database, library, outbox_bot, model):
+    """A café's post is three messages to one group, which Telegram lets have 20 a minute, so each
+    post takes at least six seconds. Many go at once, so the bot still sends near 30 a second:
+    90 posts (270 messages) take seconds, not the minutes of a post or two at a time.
+    No 429, and no group gets its messages faster than 20 a minute."""
+    api = await _sandbox(FloodLimits(model=model))
+    bot, _ = await outbox_bot(api)
+    groups = await _cafe_posts(database, library, api, 90)
+    started = datetime.now(UTC)
+    worker = _worker(database, bot, library, started, rate_hint=14.0)  # a lane's share, as in bot.app
+    await _run_until_sent(worker, database, campaign(NOON.date()), 60)
+    elapsed = (datetime.now(UTC) - started).total_seconds()
+    assert api.stats.too_many_requests == 0
+    assert all(len(group.messages) == 3 for group in groups)
+    assert all(group.max_messages_in_any_minute() <= 20 for group in groups)
+    # 9.4 s at 28.8 a second, after a first batch of 7 s that shows the worker rows are paced;
+    # one group at a time per lane would take 4.7 minutes
+    assert elapsed < 2 * 270 / 28.8 + 7
