@@ -15,6 +15,8 @@ café due posts.
 Times two ticks (scheduler.ticks.run_tick, learners' passes included: there are no learners):
   7:02    the cafés' hour: one outbox row per café due (tip, poll and link), rotations saved;
   7:40    the same hour again: nothing is queued twice.
+  Sunday  19:05 on the Sunday after, when every café due had --members (5) members answering
+          three polls each that week: each café's top three queued, read in one grouped query.
 For each: seconds, cafés queued, outbox rows written. --profile prints where the first tick's
 time goes (cProfile: the project's 25 most expensive calls, and the 15 that spend most inside);
 it sees PostgreSQL's work only, as SQLite's runs in a thread of its own. Prints figures; asserts
@@ -42,12 +44,12 @@ from sqlalchemy import Connection, func, insert, select, text
 
 from content.library import Library
 from flows.cafe.daily_post import tip_pool
-from flows.cafe.model import HOURS
+from flows.cafe.model import HOURS, WEEKLY_HOUR
 from scheduler.quiet_hours import QuietHours
 from scheduler.ticks import run_tick
-from service.cafe_posts import campaign
+from service.cafe_posts import campaign, week_campaign
 from store.address import TELEGRAM, BotRef
-from store.cafes import cafes
+from store.cafes import answers, cafes, members
 from store.database import Database, ServerDatabase, migrate, open_database
 from store.outbox import outbox
 
@@ -202,6 +204,43 @@ async def timed_tick(
     return Ticked(label, seconds, report.cafe_posts, await outbox_rows(database) - before)
 
 
+async def seed_answers(database: Database, due: int, people: int, day: date = DAY) -> int:
+    """`people` members in each of the first `due` cafés, each answering three polls that week (two
+    right), written CHUNK rows to a statement; returns the answers written."""
+    ids = await database.run(
+        lambda c: list(c.execute(select(cafes.c.id).order_by(cafes.c.id).limit(due)).scalars())
+    )
+    member_rows, answer_rows = [], []
+    for cafe_id in ids:
+        for person in range(people):
+            user = f"{cafe_id * 100 + person}"
+            member_rows.append(
+                {"cafe_id": cafe_id, "user_id": user, "first_name": f"Người {person}", "streak": person,
+                 "last_answer_on": day + timedelta(days=4)}
+            )  # fmt: skip
+            answer_rows += [
+                {"cafe_id": cafe_id, "user_id": user, "poll_id": f"p{cafe_id}-{k}", "question_id": f"q{k}",
+                 "correct": k != person % 3, "answered_on": day + timedelta(days=2 * k)}
+                for k in range(3)
+            ]  # fmt: skip
+    for table, rows in ((members, member_rows), (answers, answer_rows)):
+        for start in range(0, len(rows), CHUNK):
+            chunk = rows[start : start + CHUNK]
+            await database.run(lambda c, table=table, chunk=chunk: c.execute(insert(table), chunk))
+    return len(answer_rows)
+
+
+async def timed_sunday(database: Database, library: Library) -> Ticked:
+    """The Sunday evening tick of the week that starts on DAY."""
+    sunday = datetime.combine(DAY + timedelta(days=6), clock_time(WEEKLY_HOUR, 5), tzinfo=ZoneInfo(ZONE))
+    started = time.perf_counter()
+    report = await run_tick(database, library, ZONE, QuietHours(21, 6), sunday.astimezone(UTC))
+    seconds = time.perf_counter() - started
+    query = select(func.count()).select_from(outbox).where(outbox.c.campaign == week_campaign(DAY))
+    rows = await database.run(lambda c: c.execute(query).scalar_one())
+    return Ticked("Sunday", seconds, report.cafe_weeks, int(rows))
+
+
 def print_profile(profiler: cProfile.Profile) -> None:
     """The project's own calls by cumulative time, then everything by time spent inside: the
     database driver's time shows in the second list, under the greenlet that runs it."""
@@ -222,7 +261,12 @@ async def run_backend(backend: str, args: argparse.Namespace, library: Library, 
         print(f"{backend}: {seeded.total:,} cafés in {seeded.seconds:.1f} s, {seeded.due:,} due at 7:00")
         first = await timed_tick(database, library, "7:02", local_moment(2), args.profile)
         again = await timed_tick(database, library, "7:40 again", local_moment(40), False)
-        return [(backend, seeded, first), (backend, seeded, again)]
+        written = await seed_answers(database, args.cafes, args.members)
+        if backend == "postgres":
+            await analyze(database)
+        print(f"{backend}: {written:,} answers this week in {args.cafes:,} cafés")
+        sunday = await timed_sunday(database, library)
+        return [(backend, seeded, first), (backend, seeded, again), (backend, seeded, sunday)]
     finally:
         await database.dispose()
 
@@ -243,6 +287,7 @@ async def main() -> None:
     parser.add_argument("--database", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--cafes", type=int, default=10_000, help="cafés due at 7:00")
     parser.add_argument("--others", type=int, default=10_000, help="cafés at other hours")
+    parser.add_argument("--members", type=int, default=5, help="members answering in each café due")
     parser.add_argument("--profile", action="store_true", help="profile the first tick (cProfile)")
     args = parser.parse_args()
     library = Library.load()

@@ -149,8 +149,9 @@ def leadership(app: App) -> Leadership:
 
 
 def delivery_batch(rate: float) -> int:
-    """Rows one lane claims: with both lanes, about a second's worth is in flight, which is also
-    the most a kill -9 can send twice."""
+    """Rows one lane claims for a second's worth: with every lane, about a second of messages to
+    private chats is in flight, which is also the most a kill -9 can send twice (batches of
+    paced group posts may hold more: `scheduler.delivery.Pace`)."""
     return max(5, min(250, int(rate) // DeliveryWorker.lanes))
 
 

@@ -65,6 +65,14 @@ def number(arg: str, below: int) -> int | None:
     return value if value < below else None
 
 
+def record_id(arg: str) -> int | None:
+    """A token's database id (a café, a report, an alert), or None: ASCII digits only, and short
+    enough for a 64-bit column, so a forged button can neither raise nor overflow a query."""
+    if not (arg.isascii() and arg.isdecimal()) or len(arg) > 18:
+        return None
+    return int(arg)
+
+
 def parse(raw: str | None) -> Token | None:
     if not raw or len(raw.encode()) > MAX_BYTES:
         return None

@@ -96,11 +96,15 @@ class LocalSendBudget:
         whose slots passed during the stall would all wake at its end and leave together: a burst
         that a strict one-second window counts against the bot. The departures themselves go
         through a second GCRA with a small tolerance: a message late by a few milliseconds costs
-        nothing, a stall is drained at the bot's rate instead of at once, and no second of
-        departures holds more than the nominal per-second limit."""
+        nothing, and after a stall the messages leave at the bot's rate instead of at once, so no
+        second of departures holds more than the nominal per-second limit less one. The next free
+        slot moves behind the departures, so the time a stall took is lost rather than made up
+        by every later caller waiting here (replies included)."""
         gap = 1.0 / bot.rate(self.limits, now)
-        leaves = max(now, bot.departure - self.limits.departure_tolerance(gap))
+        tolerance = self.limits.departure_tolerance(gap)
+        leaves = max(now, bot.departure - tolerance)
         bot.departure = max(bot.departure, leaves) + gap
+        bot.tat = max(bot.tat, bot.departure - tolerance)  # no slot is handed out behind the stall
         return leaves - now
 
     async def note_429(self, bot_id: BotKey, chat_id: int, seconds: float, lane: Lane) -> bool:

@@ -81,9 +81,10 @@ class Pace:
 
     rate: float  # messages a second this lane got when the budget was what held it back
     per_row: float = 1.0  # messages a row held
-    span: float = 0.0  # the longest one chat took from its first message to its last
+    span: float = 0.0  # how long the slowest chat took from its first message to its last
     batches: int = 0  # batches learnt from
-    HEADROOM: ClassVar[float] = 1.25  # more rows than the bare product, when chats pace the batch
+    HEADROOM: ClassVar[float] = 2.0  # more rows than the bare product, when chats pace the batch
+    STARVED: ClassVar[float] = 0.8  # below this share of its rate, a batch was short of rows
     STRETCH: ClassVar[float] = 10.0  # the longest horizon, in windows, a paced batch is sized for
 
     def rows(self, window: float, most: int) -> int:
@@ -96,14 +97,24 @@ class Pace:
         return max(1, min(int(most * horizon / window), int(wanted)))
 
     def learn(self, rows: int, messages: int, elapsed: float, span: float) -> None:
-        """Fold one batch in; a batch that sent nothing (all retried or dropped) teaches nothing."""
+        """Fold one batch in; a batch that sent nothing (all retried or dropped) teaches nothing.
+
+        A longer span is believed only from a batch that got less than its share of the budget:
+        when the budget held the batch back, its chats waited on the budget too, and a horizon
+        stretched by those waits would size the next batch larger each time."""
         if rows < 1 or messages < 1 or elapsed <= 0:
             return
         first, self.batches = self.batches == 0, self.batches + 1
+        achieved = messages / elapsed
         self.per_row = _smooth(self.per_row, messages / rows, first)
-        self.span = _smooth(self.span, span, first)
+        if first or span < self.span or achieved < self.STARVED * self.rate:
+            self.span = _smooth(self.span, span, first)
         if messages >= 2 and span < elapsed / 2:  # the budget, not a chat, set the pace
-            self.rate = _smooth(self.rate, messages / elapsed, False)
+            self.rate = _smooth(self.rate, achieved, False)
+
+
+def _span(stamps: list[float]) -> float:
+    return stamps[-1] - stamps[0] if stamps else 0.0
 
 
 def _smooth(old: float, new: float, first: bool) -> float:
@@ -136,11 +147,13 @@ class DeliveryWorker:
     def __post_init__(self) -> None:
         self.pace = Pace(self.rate_hint)
 
-    lanes: ClassVar[int] = 2
+    lanes: ClassVar[int] = 4
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Drain until `stop`. Two lanes keep the budget busy: while one lane records its batch and
-        claims the next, the other is sending (one lane alone left ~9% of a 1000/s budget idle)."""
+        """Drain until `stop`. Several lanes keep the budget busy: while one lane records its batch
+        and claims the next, or waits for the last groups of its batch to be paced, the others are
+        sending (one lane alone left ~9% of a 1000/s budget idle; two left ~15% of 30/s idle when
+        the rows were café posts)."""
         log.info("delivery worker started", extra={"bot": str(self.sender.bot), "worker": self.worker_id})
         await asyncio.gather(*(self._lane(stop) for _ in range(self.lanes)))
 
@@ -185,7 +198,8 @@ class DeliveryWorker:
         elapsed = time.monotonic() - started
         sent = [result for chat_results, _ in chats for result in chat_results]
         messages = sum(result.parts_sent - result.row.parts_sent for result in sent)
-        self.pace.learn(len(rows), messages, elapsed, max((span for _, span in chats), default=0.0))
+        slowest = max((_span(stamps) for _, stamps in chats), default=0.0)
+        self.pace.learn(len(rows), messages, elapsed, slowest)
         results += sent
         await self.database.run(lambda c: self._record(c, results))
         return len(results)
@@ -236,9 +250,9 @@ class DeliveryWorker:
             except Exception:
                 log.exception("could not renew the lease", extra={"bot": str(self.sender.bot)})
 
-    async def _send_chat(self, rows: list[outbox.Claimed]) -> tuple[list[_Result], float]:
-        """One chat's rows in order (the lesson before its tip); a block stops the rest. Also the
-        time from the chat's first message to its last: its own pacing, whatever the budget did."""
+    async def _send_chat(self, rows: list[outbox.Claimed]) -> tuple[list[_Result], list[float]]:
+        """One chat's rows in order (the lesson before its tip); a block stops the rest. Also when
+        each of its messages went, for `paced_span`."""
         results: list[_Result] = []
         stamps: list[float] = []
         for row in rows:
@@ -249,7 +263,7 @@ class DeliveryWorker:
                     _Result(other, outbox.DROPPED, "learner unreachable") for other in rows[len(results) :]
                 ]
                 break
-        return results, (stamps[-1] - stamps[0] if stamps else 0.0)
+        return results, stamps
 
     async def _send(self, row: outbox.Claimed, stamps: list[float]) -> _Result:
         """Send the row's parts from the first unsent one; every error becomes this row's outcome."""

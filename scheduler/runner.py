@@ -15,6 +15,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from content.library import Library
+from scheduler import dashboard_refresh
 from scheduler.leader import Leadership
 from scheduler.quiet_hours import QuietHours
 from scheduler.ticks import TickReport, run_tick
@@ -58,6 +59,7 @@ class SchedulerService:
             report.purged = await self.database.run(lambda connection: outbox.purge(connection, before))
         self.last_report = report
         log.info("tick", extra={k: v for k, v in asdict(report).items() if k != "zones"})
+        await dashboard_refresh.refresh_if_due(self.database, self.library, self.default_zone, now)
         return report
 
     def start(self) -> None:

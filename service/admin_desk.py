@@ -21,7 +21,7 @@ from flows.replies import Choice, Message, Reply
 from flows.scam_check import Memory
 from flows.state import LearnerState
 from flows.texts import Texts
-from flows.tokens import make, parse
+from flows.tokens import make, parse, record_id
 from service import admins, audit, dashboard_login
 from service.alert_composer import AlertComposer
 from service.scam_tools import Checker
@@ -141,10 +141,10 @@ class AdminDesk:
 
     async def _press(self, user_id: str, token: str, t: Texts, nobody: LearnerState) -> Outcome:
         parsed = parse(token)
-        raw_id = parsed.arg(1) if parsed else ""
-        if parsed is None or not (raw_id.isascii() and raw_id.isdecimal()) or len(raw_id) > 18:
+        report_id = record_id(parsed.arg(1)) if parsed else None
+        if parsed is None or report_id is None:
             return Outcome(nobody, ack=t("button.stale_notice"), persist=False)
-        decision, report_id = parsed.arg(0), int(raw_id)
+        decision = parsed.arg(0)
         roles = await self._roles(user_id)
         if not admins.can_view(roles):
             return Outcome(nobody, [Message(t("admin.not_allowed"))], persist=False, settled=True)

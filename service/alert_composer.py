@@ -26,7 +26,7 @@ from flows.outcome import Outcome
 from flows.replies import Choice, Media, Message, Reply
 from flows.state import LearnerState
 from flows.texts import Texts
-from flows.tokens import make, parse
+from flows.tokens import make, parse, record_id
 from service import admins, alert_admin, alerts
 from store import alert_drafts
 from store.address import BotRef
@@ -300,10 +300,11 @@ class AlertComposer:
         return self._reply(nobody, [progress], settled=True), Watch(alert_id, t.language)
 
     async def _stop(self, nobody: LearnerState, t: Texts, value: str) -> Outcome:
-        if not (value.isascii() and value.isdecimal()) or len(value) > 18:
+        alert_id = record_id(value)
+        if alert_id is None:
             return Outcome(nobody, ack=t("button.stale_notice"), persist=False)
         code, stopped = await alert_admin.cancel_alert(
-            self.database, nobody.chat_id, self.admin_ids, int(value)
+            self.database, nobody.chat_id, self.admin_ids, alert_id
         )
         if code != "ok":
             return Outcome(nobody, ack=t(f"alert.stop.{code}"), persist=False)

@@ -21,7 +21,7 @@ from flows.cafe.model import Cafe, CafeSettings
 from flows.cafe.scores import leaderboard, streak_after, week_start
 from flows.replies import Message, Reply
 from flows.texts import Texts
-from flows.tokens import parse
+from flows.tokens import parse, record_id
 from service.cafe_posts import post_today
 from store import cafes, outbox
 from store.address import BotRef
@@ -277,10 +277,9 @@ class CafeDesk:
         parsed = parse(token)
         if parsed is None or parsed.action != "host" or parsed.arg(0) not in ("pause", "resume"):
             return None
-        raw = parsed.arg(1)
-        if not (raw.isascii() and raw.isdecimal()) or len(raw) > 18:
+        cafe_id = record_id(parsed.arg(1))
+        if cafe_id is None:
             return None
-        cafe_id = int(raw)
         enable = parsed.arg(0) == "resume"
 
         def work(connection: Connection) -> bool:

@@ -3,7 +3,7 @@ each day, and the reports themselves (when, light, decision, signals; never the 
 the reporter), newest first, each limited to the viewer's provinces.
 
 A report has no province of its own: it belongs to the province its reporter's learner row names,
-by the rule the review desk in chat uses (`store.scam_reports._in_scope`), so a province admin
+by the rule the review desk in chat uses (`store.scam_reports.in_provinces`), so a province admin
 sees here exactly the reports they may decide. A report whose reporter has no province, or was
 forgotten (/forget leaves confirmed reports with no chat id), counts for the whole country only.
 
@@ -23,8 +23,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, func, select
 
 from store.audit import in_utc
-from store.reports import CHART_DAYS, _as_date, _local_day
-from store.scam_reports import PENDING, SAFE, SCAM, UNSURE, _in_scope, reports
+from store.reports import CHART_DAYS, as_date, local_day
+from store.scam_reports import PENDING, SAFE, SCAM, UNSURE, in_provinces, reports
 
 STATUSES = (PENDING, SCAM, SAFE, UNSURE)
 LIGHTS = ("red", "yellow", "green")
@@ -64,7 +64,7 @@ def counts(
     """Reports by status, by light and status together, and per day over the last `days` days."""
     query = (
         select(reports.c.light, reports.c.status, func.count())
-        .where(_in_scope(scope))
+        .where(in_provinces(scope))
         .group_by(reports.c.light, reports.c.status)
     )
     found = {(str(light), str(status)): int(n) for light, status, n in connection.execute(query)}
@@ -82,12 +82,12 @@ def per_day(
     first = today - timedelta(days=days - 1)
     since = datetime.combine(first, time(), zone)
     filed = (
-        select(_local_day(connection, reports.c.created_at, zone).label("day"))
-        .where(_in_scope(scope), reports.c.created_at >= since)
+        select(local_day(connection, reports.c.created_at, zone).label("day"))
+        .where(in_provinces(scope), reports.c.created_at >= since)
         .subquery()
     )
     counted = {
-        _as_date(day): int(n)
+        as_date(day): int(n)
         for day, n in connection.execute(select(filed.c.day, func.count()).group_by(filed.c.day))
     }
     return [(day, counted.get(day, 0)) for day in (first + timedelta(days=n) for n in range(days))]
@@ -123,7 +123,7 @@ def latest(
             reports.c.id, reports.c.created_at, reports.c.light, reports.c.status, reports.c.signals,
             reports.c.decided_by, reports.c.decided_at,
         )
-        .where(_in_scope(scope))
+        .where(in_provinces(scope))
         .order_by(reports.c.id.desc())
         .limit(limit)
     )  # fmt: skip

@@ -4,24 +4,30 @@ Every function takes a `scope`: the province ids a viewer is limited to, or None
 country. The filter is applied here, in the query, so no page or export can forget it. Queries
 are written once for SQLite and PostgreSQL; the two places where they differ (a day in the
 deployment's time zone, days between two dates) branch on the connection's dialect.
+
+The overview and provinces pages read the summary the scheduler refreshes (`store.summaries`):
+with a million learners their figures take seconds to count. They are counted by the same two
+queries whether for the summary or, before its first refresh, for the page itself.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Integer, Table, and_, case, cast, false, func, or_, select, true
+from sqlalchemy import Connection, Integer, Table, and_, case, cast, false, func, null, or_, select, true
 from sqlalchemy import Date as SqlDate
 
+from store import summaries
 from store.audit import in_utc
 from store.learners import answers_table, learners_table, results_table
 from store.models import AlertRow, CafeAnswerRow, CafeRow
 from store.outbox import outbox
+from store.summaries import Breakdown, LearnerCount
 
 alerts_table: Table = AlertRow.__table__  # type: ignore[assignment]
 cafes_table: Table = CafeRow.__table__  # type: ignore[assignment]
@@ -32,6 +38,7 @@ CHART_DAYS = 30
 STILL_LEARNING_DAYS = 7
 CAFE_WEEKS = 8
 STREAK_BUCKETS = ((1, 2), (3, 6), (7, 13), (14, 29), (30, None))
+UTC_ZONE = ZoneInfo("UTC")
 
 
 def in_scope(scope: list[str] | None, table: Table = learners_table) -> Any:
@@ -46,7 +53,7 @@ def _active_since(day: date) -> Any:
     return or_(learners_table.c.last_study_day >= day, learners_table.c.last_opened_on >= day)
 
 
-def _local_day(connection: Connection, column: Any, zone: ZoneInfo) -> Any:
+def local_day(connection: Connection, column: Any, zone: ZoneInfo) -> Any:
     """The calendar day of a timestamp in the deployment's zone. PostgreSQL converts; SQLite keeps
     the wall time it was given, which the bot writes in the deployment's zone."""
     if connection.dialect.name == "postgresql":
@@ -61,7 +68,7 @@ def _days_between(connection: Connection, later: Any, earlier_timestamp: Any) ->
     return func.julianday(later) - func.julianday(func.date(earlier_timestamp))
 
 
-def _as_date(value: Any) -> date:
+def as_date(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
@@ -73,49 +80,205 @@ class Overview:
     lessons_per_day: list[tuple[date, int]]  # the last CHART_DAYS days, oldest first
     streaks: list[tuple[str, int]]  # ("1–2", learners whose streak stands at 1 or 2 days), ...
     longest_streak: int
+    as_of: datetime | None = field(default=None, compare=False)  # the summary's time; None: counted now
 
 
-def overview(connection: Connection, scope: list[str] | None, today: date, zone: ZoneInfo) -> Overview:
-    where = in_scope(scope)
-    by_channel = {
-        str(channel): int(count)
-        for channel, count in connection.execute(
-            select(learners_table.c.channel, func.count())
-            .where(where)
-            .group_by(learners_table.c.channel)
-            .order_by(learners_table.c.channel)
+@dataclass(frozen=True, slots=True)
+class ProvinceFigures:
+    province: str | None  # None: learners who have not said
+    learners: int
+    onboarded: int
+    active: int
+    lessons_done: int  # lessons of the main course finished, all learners together
+    completion: float  # lessons_done / (learners × lessons in the main course), 0..1
+
+
+def learner_figures(
+    connection: Connection,
+    scope: list[str] | None,
+    today: date,
+    zone: ZoneInfo | None,
+    course: list[str],
+    use_summary: bool = True,
+) -> Breakdown:
+    """The figures of the overview and provinces pages in the viewer's scope: read from the
+    summary the scheduler keeps (`store.summaries`, as of its last refresh), or counted now when
+    there is none yet (a new deployment before its first tick).
+
+    `zone`: the deployment's, which dates the lessons chart; `course`: the main course's lesson
+    ids, the measure of completion. When there is no summary, a page that shows no chart (zone
+    None) or no completion (no course) is spared counting them."""
+    if use_summary:
+        found = _from_summary(connection, scope)
+        if found is not None:
+            return found
+    return count_figures(connection, scope, today, zone, course)
+
+
+def overview(
+    connection: Connection,
+    scope: list[str] | None,
+    today: date,
+    zone: ZoneInfo,
+    course: list[str] | None = None,
+    use_summary: bool = True,
+) -> Overview:
+    return overview_of(learner_figures(connection, scope, today, zone, course or [], use_summary))
+
+
+def provinces(
+    connection: Connection,
+    scope: list[str] | None,
+    today: date,
+    course: list[str],
+    zone: ZoneInfo | None = None,  # dates the lessons chart, which this list does not show
+    use_summary: bool = True,
+) -> list[ProvinceFigures]:
+    """One row per province with learners, the most learners first."""
+    return provinces_of(learner_figures(connection, scope, today, zone, course, use_summary), course)
+
+
+def refresh_summary(connection: Connection, now: datetime, zone: ZoneInfo, course: list[str]) -> Breakdown:
+    """Count the whole country's figures and store them as the summary, in one transaction."""
+    figures = count_figures(connection, None, now.astimezone(zone).date(), zone, course)
+    summaries.replace(connection, figures, now)
+    return figures
+
+
+def count_figures(
+    connection: Connection, scope: list[str] | None, today: date, zone: ZoneInfo | None, course: list[str]
+) -> Breakdown:
+    """Every figure of both pages, per province, counted from the tables in two passes: one over
+    the learners, one over their finished lessons (the costly one: with a million learners, eight
+    million rows joined to their learners, seconds on PostgreSQL)."""
+    counts, streaks = _learner_tally(connection, scope, today)
+    done, lessons = _lesson_tally(connection, scope, today, zone, course)
+    learners = [replace(c, lessons_done=done.get((c.province, c.channel), 0)) for c in counts]
+    return Breakdown(today, learners, lessons, streaks)
+
+
+def _place(province: str | None) -> tuple[bool, str]:
+    """The order rows are kept in, live or from the summary: provinces by id, "not said" last."""
+    return province is None, province or ""
+
+
+def _learner_tally(
+    connection: Connection, scope: list[str] | None, today: date
+) -> tuple[list[LearnerCount], list[tuple[str | None, int, int]]]:
+    """Learners, set up and active per province and channel, and live streaks per province and
+    length, in one pass over the learners."""
+    active = _active_since(today - timedelta(days=ACTIVE_DAYS - 1))
+    live = and_(learners_table.c.streak > 0, _streak_alive(today))
+    per_learner = (
+        select(learners_table.c.province, learners_table.c.channel,
+               case((learners_table.c.onboarded, 1), else_=0).label("onboarded"),
+               case((active, 1), else_=0).label("active"),
+               case((live, learners_table.c.streak), else_=0).label("streak"))
+        .where(in_scope(scope))
+        .subquery()
+    )  # fmt: skip
+    places = (per_learner.c.province, per_learner.c.channel, per_learner.c.streak)
+    query = select(
+        *places, func.count(), func.sum(per_learner.c.onboarded), func.sum(per_learner.c.active)
+    ).group_by(*places)
+    totals: dict[tuple[str | None, str], list[int]] = {}
+    streaks: Counter[tuple[str | None, int]] = Counter()
+    for province, channel, streak, learners, onboarded, active_count in connection.execute(query):
+        tally = totals.setdefault((province, str(channel)), [0, 0, 0])
+        for n, value in enumerate((learners, onboarded, active_count)):
+            tally[n] += int(value or 0)
+        if streak:
+            streaks[(province, int(streak))] += int(learners)
+    counts = [
+        LearnerCount(province, channel, learners=n, onboarded=onboarded, active=seen, lessons_done=0)
+        for (province, channel), (n, onboarded, seen) in sorted(
+            totals.items(), key=lambda i: (_place(i[0][0]), i[0][1])
         )
-    }
-    active_since = today - timedelta(days=ACTIVE_DAYS - 1)
-    active = connection.execute(
-        select(func.count()).select_from(learners_table).where(where, _active_since(active_since))
-    ).scalar_one()
+    ]
+    by_length = sorted(streaks.items(), key=lambda i: (_place(i[0][0]), i[0][1]))
+    return counts, [(province, streak, n) for (province, streak), n in by_length]
+
+
+def _lesson_tally(
+    connection: Connection, scope: list[str] | None, today: date, zone: ZoneInfo | None, course: list[str]
+) -> tuple[dict[tuple[str | None, str], int], list[tuple[str | None, date, int]]]:
+    """Main-course lessons finished per province and channel (all time), and lessons finished
+    per province and day over the last CHART_DAYS days (when there is a `zone` to date them), in
+    one pass over the finished lessons, or over those the figures wanted need."""
+    first = today - timedelta(days=CHART_DAYS - 1)
+    since = datetime.combine(first, time(), zone or UTC_ZONE)
+    finished, lesson = results_table.c.finished_at, results_table.c.lesson_id
+    day = case((finished >= since, local_day(connection, finished, zone)), else_=None) if zone else null()
+    wanted = or_(finished >= since if zone else false(), lesson.in_(course) if course else false())
+    per_lesson = (
+        select(learners_table.c.province, learners_table.c.channel, day.label("day"),
+               case((lesson.in_(course or [""]), 1), else_=0).label("in_course"))
+        .select_from(results_table)
+        .join(learners_table, learners_table.c.id == results_table.c.learner_id)
+        .where(in_scope(scope), true() if zone and course else wanted)
+        .subquery()
+    )  # fmt: skip
+    places = (per_lesson.c.province, per_lesson.c.channel, per_lesson.c.day)
+    query = select(*places, func.count(), func.sum(per_lesson.c.in_course)).group_by(*places)
+    done: Counter[tuple[str | None, str]] = Counter()
+    per_day: Counter[tuple[str | None, date]] = Counter()
+    for province, channel, day, lessons, in_course in connection.execute(query):
+        done[(province, str(channel))] += int(in_course or 0)
+        if day is not None and first <= (finished_on := as_date(day)) <= today:
+            per_day[(province, finished_on)] += int(lessons)
+    by_day = sorted(per_day.items(), key=lambda i: (_place(i[0][0]), i[0][1]))
+    return dict(done), [(province, day, n) for (province, day), n in by_day]
+
+
+def _from_summary(connection: Connection, scope: list[str] | None) -> Breakdown | None:
+    """The summary's rows in the viewer's scope; None before the first refresh."""
+    refreshed = summaries.last_refresh(connection)
+    if refreshed is None:
+        return None
+    counted, days, lengths = summaries.learner_counts, summaries.lesson_days, summaries.streak_counts
+    counts = [
+        LearnerCount(row.province, row.channel, int(row.learners), int(row.onboarded), int(row.active),
+                     int(row.lessons_done))
+        for row in connection.execute(select(counted).where(in_scope(scope, counted)))
+    ]  # fmt: skip
+    lessons = [
+        (row.province, as_date(row.day), int(row.lessons))
+        for row in connection.execute(select(days).where(in_scope(scope, days)))
+    ]
+    streaks = [
+        (row.province, int(row.streak), int(row.learners))
+        for row in connection.execute(select(lengths).where(in_scope(scope, lengths)))
+    ]
+    return Breakdown(
+        refreshed.day,
+        sorted(counts, key=lambda c: (_place(c.province), c.channel)),
+        sorted(lessons, key=lambda r: (_place(r[0]), r[1])),
+        sorted(streaks, key=lambda r: (_place(r[0]), r[1])),
+        as_of=refreshed.at,
+    )
+
+
+def overview_of(figures: Breakdown) -> Overview:
+    by_channel: Counter[str] = Counter()
+    for count in figures.learners:
+        by_channel[count.channel] += count.learners
+    per_day: Counter[date] = Counter()
+    for _, day, lessons in figures.lessons:
+        per_day[day] += lessons
+    live: Counter[int] = Counter()
+    for _, streak, learners in figures.streaks:
+        live[streak] += learners
+    first = figures.day - timedelta(days=CHART_DAYS - 1)
+    days = [first + timedelta(days=n) for n in range(CHART_DAYS)]
     return Overview(
         learners=sum(by_channel.values()),
-        by_channel=by_channel,
-        active=int(active),
-        lessons_per_day=lessons_per_day(connection, scope, today, zone),
-        streaks=_streak_buckets(connection, scope, today),
-        longest_streak=max((int(s) for s in _live_streaks(connection, scope, today)), default=0),
+        by_channel={channel: by_channel[channel] for channel in sorted(by_channel)},
+        active=sum(count.active for count in figures.learners),
+        lessons_per_day=[(day, per_day[day]) for day in days],
+        streaks=_streak_buckets(live),
+        longest_streak=max(live, default=0),
+        as_of=figures.as_of,
     )
-
-
-def lessons_per_day(
-    connection: Connection, scope: list[str] | None, today: date, zone: ZoneInfo, days: int = CHART_DAYS
-) -> list[tuple[date, int]]:
-    first = today - timedelta(days=days - 1)
-    since = datetime.combine(first, time(), zone)
-    finished = (
-        select(_local_day(connection, results_table.c.finished_at, zone).label("day"))
-        .join(learners_table, learners_table.c.id == results_table.c.learner_id)
-        .where(in_scope(scope), results_table.c.finished_at >= since)
-        .subquery()
-    )
-    counted = {
-        _as_date(day): int(count)
-        for day, count in connection.execute(select(finished.c.day, func.count()).group_by(finished.c.day))
-    }
-    return [(day, counted.get(day, 0)) for day in (first + timedelta(days=n) for n in range(days))]
 
 
 def _streak_alive(today: date) -> Any:
@@ -130,17 +293,7 @@ def _streak_alive(today: date) -> Any:
     )
 
 
-def _live_streaks(connection: Connection, scope: list[str] | None, today: date) -> dict[int, int]:
-    query = (
-        select(learners_table.c.streak, func.count())
-        .where(in_scope(scope), _streak_alive(today), learners_table.c.streak > 0)
-        .group_by(learners_table.c.streak)
-    )
-    return {int(streak): int(count) for streak, count in connection.execute(query)}
-
-
-def _streak_buckets(connection: Connection, scope: list[str] | None, today: date) -> list[tuple[str, int]]:
-    live = _live_streaks(connection, scope, today)
+def _streak_buckets(live: Mapping[int, int]) -> list[tuple[str, int]]:
     buckets = []
     for low, high in STREAK_BUCKETS:
         count = sum(n for streak, n in live.items() if streak >= low and (high is None or streak <= high))
@@ -148,47 +301,18 @@ def _streak_buckets(connection: Connection, scope: list[str] | None, today: date
     return buckets
 
 
-@dataclass(frozen=True, slots=True)
-class ProvinceFigures:
-    province: str | None  # None: learners who have not said
-    learners: int
-    onboarded: int
-    active: int
-    lessons_done: int  # lessons of the main course finished, all learners together
-    completion: float  # lessons_done / (learners × lessons in the main course), 0..1
-
-
-def provinces(
-    connection: Connection, scope: list[str] | None, today: date, course: list[str]
-) -> list[ProvinceFigures]:
-    """One row per province with learners, the most learners first. `course`: the main course's
-    lesson ids, the measure of completion."""
-    active = _active_since(today - timedelta(days=ACTIVE_DAYS - 1))
-    per_learner = (
-        select(learners_table.c.province, learners_table.c.onboarded, active.label("active"),
-               func.count(results_table.c.id).label("done"))
-        .select_from(learners_table)
-        .outerjoin(results_table, and_(results_table.c.learner_id == learners_table.c.id,
-                                       results_table.c.lesson_id.in_(course or [""])))
-        .where(in_scope(scope))
-        .group_by(learners_table.c.id, learners_table.c.province, learners_table.c.onboarded,
-                  learners_table.c.last_study_day, learners_table.c.last_opened_on)
-        .subquery()
-    )  # fmt: skip
-    query = select(
-        per_learner.c.province,
-        func.count(),
-        func.sum(case((per_learner.c.onboarded, 1), else_=0)),
-        func.sum(case((per_learner.c.active, 1), else_=0)),
-        func.sum(per_learner.c.done),
-    ).group_by(per_learner.c.province)
-    found = []
-    for province, learners, onboarded, active_count, done in connection.execute(query):
-        possible = int(learners) * max(len(course), 1)
-        found.append(
-            ProvinceFigures(province, int(learners), int(onboarded or 0), int(active_count or 0),
-                            int(done or 0), int(done or 0) / possible)
-        )  # fmt: skip
+def provinces_of(figures: Breakdown, course: list[str]) -> list[ProvinceFigures]:
+    """One row per province with learners, the most learners first."""
+    totals: dict[str | None, list[int]] = {}
+    for count in figures.learners:
+        tally = totals.setdefault(count.province, [0, 0, 0, 0])
+        for n, value in enumerate((count.learners, count.onboarded, count.active, count.lessons_done)):
+            tally[n] += value
+    found = [
+        ProvinceFigures(province, learners, onboarded, active, done, done / (learners * max(len(course), 1)))
+        for province, (learners, onboarded, active, done) in totals.items()
+        if learners
+    ]
     return sorted(found, key=lambda f: (-f.learners, f.province or "~"))
 
 
@@ -419,7 +543,7 @@ def cafes(
     ).all()
     weekly: dict[int, Counter[date]] = {}
     for cafe_id, day, count in per_day:
-        weekly.setdefault(int(cafe_id), Counter())[_week_start(_as_date(day))] += int(count)
+        weekly.setdefault(int(cafe_id), Counter())[_week_start(as_date(day))] += int(count)
     mondays = [first_week + timedelta(weeks=n) for n in range(weeks)]
     found = []
     for row in chosen:

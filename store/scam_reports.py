@@ -55,7 +55,7 @@ def file(
     return int(connection.execute(insert(reports).returning(reports.c.id), values).scalar_one())
 
 
-def _in_scope(provinces: list[str] | None) -> Any:
+def in_provinces(provinces: list[str] | None) -> Any:
     """Reports whose reporter lives in these provinces (None: all reports)."""
     if provinces is None:
         return True
@@ -72,7 +72,7 @@ def next_pending(connection: Connection, provinces: list[str] | None, after: int
     """The oldest report waiting for a decision (after `after`, to skip one)."""
     query = (
         select(reports)
-        .where(reports.c.status == PENDING, reports.c.id > after, _in_scope(provinces))
+        .where(reports.c.status == PENDING, reports.c.id > after, in_provinces(provinces))
         .order_by(reports.c.id)
         .limit(1)
     )
@@ -81,7 +81,8 @@ def next_pending(connection: Connection, provinces: list[str] | None, after: int
 
 
 def pending_count(connection: Connection, provinces: list[str] | None) -> int:
-    query = select(func.count()).select_from(reports).where(reports.c.status == PENDING, _in_scope(provinces))
+    waiting = and_(reports.c.status == PENDING, in_provinces(provinces))
+    query = select(func.count()).select_from(reports).where(waiting)
     return int(connection.execute(query).scalar_one())
 
 
@@ -93,7 +94,8 @@ def pending_texts(connection: Connection) -> list[tuple[int, str]]:
 
 
 def find(connection: Connection, report_id: int, provinces: list[str] | None) -> Report | None:
-    row = connection.execute(select(reports).where(reports.c.id == report_id, _in_scope(provinces))).first()
+    query = select(reports).where(reports.c.id == report_id, in_provinces(provinces))
+    row = connection.execute(query).first()
     return _report(row) if row is not None else None
 
 

@@ -1,6 +1,7 @@
 """The dashboard's report pages: overview, provinces, the learning funnel, questions, cafés and
 the audit log. Each reads its figures through `store.reports` with the viewer's scope, then draws
-a chart and a table of the same numbers."""
+a chart and a table of the same numbers. The overview and provinces pages read the summary the
+scheduler refreshes, and say when it was counted."""
 
 from __future__ import annotations
 
@@ -51,7 +52,7 @@ def figure_routes(dashboard: Dashboard) -> list[web.RouteDef]:
         t, w = visit.t, Writer(visit.language, library, zone)
         channels = [(t.get(f"channel.{name}", name), count) for name, count in figures.by_channel.items()]
         return render(
-            visit, library, zone, "overview.html", "overview",
+            visit, library, zone, "overview.html", "overview", as_of=figures.as_of,
             figures=figures,
             channel_chart=charts.bars(channels, t["overview.by_channel"]),
             channel_rows=[(name, w.n(count)) for name, count in channels],
@@ -63,7 +64,9 @@ def figure_routes(dashboard: Dashboard) -> list[web.RouteDef]:
 
     async def provinces(request: web.Request, visit: Visit) -> web.StreamResponse:
         day, lessons = today().date(), course(library)
-        found = await database.run(lambda c: reports.provinces(c, visit.scope, day, lessons))
+        # zone None: this page draws no lessons chart, so none is counted when there is no summary yet
+        counted = await database.run(lambda c: reports.learner_figures(c, visit.scope, day, None, lessons))
+        found = reports.provinces_of(counted, lessons)
         t, w = visit.t, Writer(visit.language, library, zone)
         names = [w.province(f.province, t["provinces.unknown"]) for f in found]
         rows = [
@@ -71,7 +74,7 @@ def figure_routes(dashboard: Dashboard) -> list[web.RouteDef]:
             for name, f in zip(names, found, strict=True)
         ]
         return render(
-            visit, library, zone, "provinces.html", "provinces",
+            visit, library, zone, "provinces.html", "provinces", as_of=counted.as_of,
             rows=rows,
             learners_chart=charts.bars([(n, f.learners) for n, f in zip(names, found, strict=True)],
                                        t["provinces.chart_learners"]),

@@ -152,8 +152,17 @@ class Writer:
 
 
 def render(
-    visit: Visit, library: Library, zone: ZoneInfo, template: str, section: str, **values: Any
+    visit: Visit,
+    library: Library,
+    zone: ZoneInfo,
+    template: str,
+    section: str,
+    *,
+    as_of: datetime | None = None,
+    **values: Any,
 ) -> web.Response:
+    """`as_of`: when the page's figures were counted, for pages that read the scheduler's summary;
+    said beside the scope, so a viewer knows how fresh they are."""
     t = visit.t
     write = Writer(visit.language, library, zone)
     scope_words = (
@@ -161,6 +170,8 @@ def render(
         if visit.scope is None
         else t["scope.some"].format(provinces=write.provinces(visit.scope))
     )
+    if as_of is not None:
+        scope_words = f"{scope_words} · {t['scope.counted_at'].format(time=write.when(as_of))}"
     return page(
         f"dashboard/{template}",
         language=visit.language,
