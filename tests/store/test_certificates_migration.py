@@ -13,20 +13,12 @@ from alembic import command
 from sqlalchemy import inspect, text
 
 from store.database import ServerDatabase, alembic_config, upgrade
-from tests.conftest import POSTGRES_URL, require_server
-from tests.database_fixtures import reset_postgres
+from tests.database_fixtures import database_at
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
 async def url_at_0004(request, tmp_path) -> str:
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path / 'old.db'}"
-    else:
-        require_server("PostgreSQL", "127.0.0.1", 5432)
-        url = POSTGRES_URL
-        await reset_postgres(url)
-    await asyncio.to_thread(upgrade, url, "0004")
-    return url
+    return await database_at(request.param, tmp_path, "0004")
 
 
 def _learner(connection, chat_id: str) -> int:

@@ -16,8 +16,7 @@ from sqlalchemy import Connection, inspect, select, text
 
 from store import reports, summaries
 from store.database import ServerDatabase, alembic_config, upgrade
-from tests.conftest import POSTGRES_URL, require_server
-from tests.database_fixtures import reset_postgres
+from tests.database_fixtures import database_at
 from tests.store.test_certificates_migration import _indexes, _learner, _result
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -27,14 +26,7 @@ SUMMARY = {"dashboard_refresh", "dashboard_learners", "dashboard_lesson_days", "
 
 @pytest.fixture(params=["sqlite", "postgres"])
 async def url_at_0008(request, tmp_path) -> str:
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path / 'old.db'}"
-    else:
-        require_server("PostgreSQL", "127.0.0.1", 5432)
-        url = POSTGRES_URL
-        await reset_postgres(url)
-    await asyncio.to_thread(upgrade, url, "0008")
-    return url
+    return await database_at(request.param, tmp_path, "0008")
 
 
 def _tables(connection: Connection) -> set[str]:
