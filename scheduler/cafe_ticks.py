@@ -58,18 +58,19 @@ def week_winners(connection: Connection, library: Library, local: datetime, quie
         return 0
     monday = week_start(local.date())
     at = quiet.next_allowed(local).astimezone(UTC)
-    rows = []
     week = cafes.standings_of(connection, monday)  # one query for every café, not one each
-    for row in connection.execute(select(table).where(_posting())).all():
-        if row.id not in week:
-            continue
-        message = weekly_winners(week[row.id], row.language, library)
+    posting = select(
+        table.c.id, table.c.channel, table.c.bot_id, table.c.chat_id, table.c.language, table.c.thread_id
+    ).where(_posting())  # the post's settings and rotations are not needed here
+    rows = []
+    for row in connection.execute(posting):
+        message = weekly_winners(week.get(row.id, []), row.language, library)
         if message is not None:
-            bot = BotRef(row.channel, row.bot_id)
             payload = to_payload([message])
             rows.append(
                 outbox.Outgoing(
-                    bot, row.chat_id, week_campaign(monday), outbox.NUDGE, payload, at, row.thread_id
+                    BotRef(row.channel, row.bot_id), row.chat_id, week_campaign(monday), outbox.NUDGE,
+                    payload, at, row.thread_id,
                 )
-            )
+            )  # fmt: skip
     return outbox.enqueue(connection, rows, at)

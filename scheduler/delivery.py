@@ -82,7 +82,7 @@ class Pace:
     rate: float  # messages a second this lane got when the budget was what held it back
     per_row: float = 1.0  # messages a row held
     span: float = 0.0  # how long the slowest chat took from its first message to its last
-    batches: int = 0  # batches learnt from
+    learnt: bool = False  # from a batch yet: until then rate, per_row and span are guesses
     HEADROOM: ClassVar[float] = 2.0  # more rows than the bare product, when chats pace the batch
     STARVED: ClassVar[float] = 0.8  # below this share of its rate, a batch was short of rows
     STRETCH: ClassVar[float] = 10.0  # the longest horizon, in windows, a paced batch is sized for
@@ -104,7 +104,7 @@ class Pace:
         stretched by those waits would size the next batch larger each time."""
         if rows < 1 or messages < 1 or elapsed <= 0:
             return
-        first, self.batches = self.batches == 0, self.batches + 1
+        first, self.learnt = not self.learnt, True
         achieved = messages / elapsed
         self.per_row = _smooth(self.per_row, messages / rows, first)
         if first or span < self.span or achieved < self.STARVED * self.rate:
@@ -196,11 +196,10 @@ class DeliveryWorker:
             with contextlib.suppress(asyncio.CancelledError):
                 await keeper
         elapsed = time.monotonic() - started
-        sent = [result for chat_results, _ in chats for result in chat_results]
-        messages = sum(result.parts_sent - result.row.parts_sent for result in sent)
+        messages = sum(len(stamps) for _, stamps in chats)  # one stamp a message sent
         slowest = max((_span(stamps) for _, stamps in chats), default=0.0)
         self.pace.learn(len(rows), messages, elapsed, slowest)
-        results += sent
+        results += [result for chat_results, _ in chats for result in chat_results]
         await self.database.run(lambda c: self._record(c, results))
         return len(results)
 
@@ -252,7 +251,7 @@ class DeliveryWorker:
 
     async def _send_chat(self, rows: list[outbox.Claimed]) -> tuple[list[_Result], list[float]]:
         """One chat's rows in order (the lesson before its tip); a block stops the rest. Also when
-        each of its messages went, for `paced_span`."""
+        each of its messages went, for `Pace`."""
         results: list[_Result] = []
         stamps: list[float] = []
         for row in rows:
